@@ -1,0 +1,1 @@
+"""The SQLite file: connection, migrations, backups and queries. No Qt, no pandas."""
