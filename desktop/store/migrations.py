@@ -62,7 +62,9 @@ def list_migrations(directory: Path | None = None) -> list[Migration]:
             found.append(Migration(int(match.group(1)), match.group(2), path))
     for expected, migration in enumerate(found, start=1):
         if migration.number != expected:
-            raise RuntimeError(f"migration numbers must be consecutive: expected {expected:04d}, got {migration.path}")
+            raise RuntimeError(
+                f"migration numbers must be consecutive: expected {expected:04d}, got {migration.path}"
+            )
     return found
 
 
@@ -193,7 +195,10 @@ def open_database(path: Path | str, *, create: bool = True, migrations: Path | N
     backup_path = None
     try:
         if found_version < supported and found_version > 0:
-            backup_path = paths.backups_dir_for(path) / f"{path.stem}-迁移前-v{found_version}-{timestamp_for_file()}.sqlite"
+            backup_path = (
+                paths.backups_dir_for(path)
+                / f"{path.stem}-迁移前-v{found_version}-{timestamp_for_file()}.sqlite"
+            )
             backup_to(conn, backup_path)
         start, end = apply_migrations(conn, migrations)
     except BaseException:
