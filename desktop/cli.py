@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 import unicodedata
 from collections.abc import Sequence
@@ -91,6 +92,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     try:
         return handler(args)
+    except BrokenPipeError:
+        # The reader (e.g. `| head`) stopped early; not an error. Point stdout at devnull so the
+        # interpreter's final flush does not complain (the recipe in Python's signal documentation).
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except (UserError, DatabaseError) as exc:
         err(f"错误：{getattr(exc, 'message', exc)}")
         return 2

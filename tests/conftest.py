@@ -14,10 +14,10 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-import pytest  # noqa: E402
+import pytest
 
-from desktop.store.db import connect  # noqa: E402
-from desktop.store.migrations import open_database  # noqa: E402
+from desktop.store.db import connect
+from desktop.store.migrations import open_database
 
 SHARED_DIR = Path(__file__).resolve().parents[2] / "shared"
 

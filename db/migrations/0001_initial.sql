@@ -3,7 +3,7 @@
 -- Conventions: dates are ISO text (YYYY-MM-DD), timestamps ISO text with seconds in local time,
 -- booleans are 0/1 integers, Chinese enumerations are stored as the words users see.
 
--- Key/value settings: the demo flag, the county this file belongs to, tolerances. Values are JSON text.
+-- Key/value settings: the demo flag ('1'), the county this file belongs to, tolerances. Values are plain text.
 CREATE TABLE setting (
     key   TEXT PRIMARY KEY,
     value TEXT NOT NULL

@@ -43,11 +43,27 @@ def insert_indicator(
         (code, name, unit, direction, numerator, denominator, factor, decimals, description),
     )
     indicator_id = int(cur.lastrowid)
-    for alias in {name, *aliases}:
-        conn.execute(
-            "INSERT OR IGNORE INTO indicator_alias (alias, indicator_id) VALUES (?, ?)", (alias, indicator_id)
-        )
+    add_aliases(conn, indicator_id, [name, *aliases])
     return indicator_id
+
+
+def add_aliases(conn: sqlite3.Connection, indicator_id: int, aliases: list[str] | tuple[str, ...]) -> None:
+    """Record more spellings of an indicator; an alias already taken (by it or another) stays where it is."""
+    conn.executemany(
+        "INSERT OR IGNORE INTO indicator_alias (alias, indicator_id) VALUES (?, ?)",
+        [(a, indicator_id) for a in dict.fromkeys(aliases)],
+    )
+
+
+def list_all_aliases(conn: sqlite3.Connection) -> list[tuple[str, int]]:
+    """Every (alias, indicator_id), alphabetically: what fuzzy name matching scans."""
+    return [
+        (r[0], r[1]) for r in conn.execute("SELECT alias, indicator_id FROM indicator_alias ORDER BY alias")
+    ]
+
+
+def count_aliases(conn: sqlite3.Connection) -> int:
+    return int(conn.execute("SELECT count(*) FROM indicator_alias").fetchone()[0])
 
 
 def get_indicator(conn: sqlite3.Connection, indicator_id: int) -> Indicator | None:
