@@ -219,3 +219,25 @@ def list_audit(conn: sqlite3.Connection, element_id: int, period: str, org_unit_
 
 def count_values(conn: sqlite3.Connection) -> int:
     return int(conn.execute("SELECT count(*) FROM data_value").fetchone()[0])
+
+
+def values_for_period(
+    conn: sqlite3.Connection, period: str, element_ids: Iterable[int] | None = None
+) -> dict[tuple[int, int], Any]:
+    """All stored values of one period as {(element_id, org_unit_id): value}, in one query.
+
+    The primary key starts with (element_id, period), so asking for a few elements reads only their rows.
+    """
+    if element_ids is None:
+        rows = conn.execute(
+            "SELECT element_id, org_unit_id, value FROM data_value WHERE period = ?", (period,)
+        )
+        return {(r[0], r[1]): r[2] for r in rows}
+    result: dict[tuple[int, int], Any] = {}
+    for element_id in dict.fromkeys(element_ids):
+        rows = conn.execute(
+            "SELECT org_unit_id, value FROM data_value WHERE element_id = ? AND period = ?",
+            (element_id, period),
+        )
+        result.update({(element_id, r[0]): r[1] for r in rows})
+    return result
