@@ -40,7 +40,9 @@ def measure(n: int) -> tuple[list[float], list[float]]:
     ours = []
     for i in range(n):
         start = time.perf_counter()
-        save_value(conn, element_code=element, org_unit_code=unit, period="2025", raw=str(1000 + i), user="bench")
+        save_value(
+            conn, element_code=element, org_unit_code=unit, period="2025", raw=str(1000 + i), user="bench"
+        )
         ours.append((time.perf_counter() - start) * 1000)
     conn.close()
 

@@ -1,0 +1,204 @@
+"""What the user sees instead of a traceback: a calm Chinese message, details on request, the log file's path.
+
+`ErrorReporter` is the one object the program's exception hooks talk to; it may be called from any thread and
+always shows the dialog on the GUI thread (a queued signal), one dialog at a time.
+"""
+
+from __future__ import annotations
+
+import logging
+import platform
+import sys
+import traceback
+from datetime import datetime
+from pathlib import Path
+from types import TracebackType
+
+from PySide6.QtCore import QObject, Qt, Signal, Slot
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QStyle,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop import APP_NAME, __version__
+
+log = logging.getLogger(__name__)
+
+
+def format_error_report(
+    exc_type: type[BaseException],
+    exc: BaseException | None,
+    tb: TracebackType | None,
+    *,
+    log_path: Path | None = None,
+    thread_name: str | None = None,
+) -> tuple[str, str]:
+    """(summary, details) for an unexpected exception: a one-line summary and a report to copy and send."""
+    message = str(exc).strip() if exc is not None else ""
+    summary = f"{exc_type.__name__}: {message}" if message else exc_type.__name__
+    header = [
+        f"{APP_NAME} {__version__}",
+        f"时间：{datetime.now().isoformat(sep=' ', timespec='seconds')}",
+        f"系统：{platform.platform()}；Python {platform.python_version()}",
+    ]
+    if thread_name:
+        header.append(f"线程：{thread_name}")
+    if log_path is not None:
+        header.append(f"日志文件：{log_path}")
+    details = "\n".join(header) + "\n\n" + "".join(traceback.format_exception(exc_type, exc, tb)).rstrip()
+    return summary, details
+
+
+class ErrorDialog(QDialog):
+    """'出现了意外错误…' with a 详细信息 expander, a copy button and the log file path."""
+
+    def __init__(self, summary: str, details: str, log_path: Path | None, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("出现了意外错误"))
+        self.setMinimumWidth(520)
+        self._details = details
+
+        icon = QLabel()
+        icon.setPixmap(self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning).pixmap(40, 40))
+        icon.setAlignment(Qt.AlignmentFlag.AlignTop)
+        text = QLabel(
+            self.tr(
+                "出现了意外错误，刚才的操作可能没有完成。已保存的数据不受影响。\n"
+                "如果问题反复出现，请点击“复制详细信息”，把内容发给维护人员。"
+            )
+        )
+        text.setWordWrap(True)
+        self.summary_label = QLabel(summary)
+        self.summary_label.setWordWrap(True)
+        self.summary_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.summary_label.setStyleSheet("color: #6b6b6b;")
+        log_text = str(log_path) if log_path is not None else self.tr("（未能写入日志文件）")
+        self.log_label = QLabel(self.tr("日志文件：%1").replace("%1", log_text))
+        self.log_label.setWordWrap(True)
+        self.log_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+
+        self.details_button = QToolButton()
+        self.details_button.setText(self.tr("详细信息"))
+        self.details_button.setCheckable(True)
+        self.details_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.details_button.setArrowType(Qt.ArrowType.RightArrow)
+        self.details_button.setAutoRaise(True)
+        self.details_button.toggled.connect(self._toggle_details)
+
+        self.details_view = QPlainTextEdit(details)
+        self.details_view.setReadOnly(True)
+        self.details_view.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self.details_view.setMinimumHeight(200)
+        self.details_view.setVisible(False)
+
+        buttons = QDialogButtonBox()
+        self.copy_button = QPushButton(self.tr("复制详细信息"))
+        self.copy_button.clicked.connect(self.copy_details)
+        buttons.addButton(self.copy_button, QDialogButtonBox.ButtonRole.ActionRole)
+        close = buttons.addButton(QDialogButtonBox.StandardButton.Close)
+        close.setText(self.tr("关闭"))
+        close.setDefault(True)
+        buttons.rejected.connect(self.reject)
+
+        top = QHBoxLayout()
+        top.addWidget(icon)
+        column = QVBoxLayout()
+        column.addWidget(text)
+        column.addWidget(self.summary_label)
+        column.addWidget(self.log_label)
+        top.addLayout(column, 1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.details_button, 0, Qt.AlignmentFlag.AlignLeft)
+        layout.addWidget(self.details_view, 1)
+        layout.addWidget(buttons)
+
+    @property
+    def details(self) -> str:
+        return self._details
+
+    def _toggle_details(self, shown: bool) -> None:
+        self.details_button.setArrowType(Qt.ArrowType.DownArrow if shown else Qt.ArrowType.RightArrow)
+        self.details_view.setVisible(shown)
+        self.adjustSize()
+
+    def copy_details(self) -> None:
+        QGuiApplication.clipboard().setText(self._details)
+        self.copy_button.setText(self.tr("已复制"))
+
+
+class ErrorReporter(QObject):
+    """Shows ErrorDialog for errors reported from any thread; one dialog at a time, the rest only logged."""
+
+    reported = Signal(str, str)
+
+    def __init__(self, log_path: Path | None, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.log_path = log_path
+        self.dialog: ErrorDialog | None = None
+        self.suppressed = 0
+        # Auto connection: emitted from a worker thread it is queued to the thread this object lives in.
+        self.reported.connect(self._show)
+
+    def report(self, summary: str, details: str) -> None:
+        self.reported.emit(summary, details)
+
+    @Slot(str, str)
+    def _show(self, summary: str, details: str) -> None:
+        if self.dialog is not None and self.dialog.isVisible():
+            # An error in a paint handler repeats many times a second; one dialog is enough.
+            self.suppressed += 1
+            return
+        parent = QApplication.activeWindow()
+        self.dialog = ErrorDialog(summary, details, self.log_path, parent)
+        self.dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.dialog.destroyed.connect(self._forget)
+        self.dialog.setModal(True)
+        self.dialog.show()
+
+    def _forget(self) -> None:
+        self.dialog = None
+
+
+class DatabaseOpenErrorDialog(QMessageBox):
+    """A database file could not be opened: say why (the store's Chinese message) and offer another file."""
+
+    PICK = "pick"
+    QUIT = "quit"
+
+    def __init__(self, message: str, path: Path | None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setIcon(QMessageBox.Icon.Warning)
+        self.setWindowTitle(self.tr("无法打开数据库"))
+        self.setText(self.tr("无法打开数据库文件。"))
+        info = message
+        if path is not None and str(path) not in message:
+            info += "\n\n" + self.tr("文件：%1").replace("%1", str(path))
+        self.setInformativeText(info + "\n\n" + self.tr("可以选择另一个数据库文件，或者退出程序。"))
+        self.pick_button = self.addButton(self.tr("选择其他文件…"), QMessageBox.ButtonRole.AcceptRole)
+        self.quit_button = self.addButton(self.tr("退出"), QMessageBox.ButtonRole.RejectRole)
+        self.setDefaultButton(self.pick_button)
+        self.setEscapeButton(self.quit_button)
+        # QMessageBox sizes itself narrow; long Chinese file paths read better on fewer lines.
+        self.setStyleSheet("QMessageBox QLabel#qt_msgbox_informativelabel { min-width: 440px; }")
+
+    def choice(self) -> str:
+        return self.PICK if self.clickedButton() is self.pick_button else self.QUIT
+
+
+def report_to_stderr(summary: str, log_path: Path | None) -> None:
+    """Last resort when no window can be shown: one line, never a traceback (stderr is None under pythonw)."""
+    if sys.stderr is not None:
+        where = f"；详细信息见日志：{log_path}" if log_path else ""
+        sys.stderr.write(f"出现意外错误：{summary}{where}\n")

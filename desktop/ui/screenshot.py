@@ -1,0 +1,70 @@
+"""Render the main screens to PNG without a display (reviews, documentation, the lead's visual checks).
+
+Uses the same QApplication setup as the program (bundled font, Chinese locale), so the pictures show what a
+clerk sees. Works off-screen: the windows are never shown on a real screen (WA_DontShowOnScreen).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtWidgets import QApplication, QWidget
+
+from desktop.store.migrations import open_database
+from desktop.store.plans import list_plans
+from desktop.ui.error_dialog import ErrorDialog, format_error_report
+from desktop.ui.main_window import DEFAULT_SIZE, MainWindow, preferred_plan
+from desktop.ui.qt_setup import ensure_application
+
+
+def _settle(app: QCoreApplication) -> None:
+    for _ in range(3):
+        app.processEvents()
+
+
+def _grab(widget: QWidget, path: Path) -> Path:
+    widget.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen, True)
+    widget.show()
+    _settle(QApplication.instance())
+    if not widget.grab().save(str(path), "PNG"):
+        raise OSError(f"无法写入截图文件“{path}”")
+    return path
+
+
+def render_screens(db_path: Path, out_dir: Path) -> list[Path]:
+    """Open db_path, render main.png (plus about.png and error_dialog.png) into out_dir, return the paths."""
+    app = ensure_application()
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    conn = open_database(db_path, create=False).conn
+    written: list[Path] = []
+    window = MainWindow(conn, db_path)
+    try:
+        window.resize(*DEFAULT_SIZE)
+        plan = preferred_plan(list_plans(conn))
+        if plan is not None:
+            window.select_plan(plan.id)
+        written.append(_grab(window, out_dir / "main.png"))
+
+        about = window.show_about()
+        written.append(_grab(about, out_dir / "about.png"))
+        about.close()
+
+        try:
+            raise ValueError("示例：这是为截图制造的错误，不是真实故障")
+        except ValueError as exc:
+            summary, details = format_error_report(
+                type(exc), exc, exc.__traceback__, log_path=Path("logs") / "healthdesk.log"
+            )
+        dialog = ErrorDialog(summary, details, Path("logs") / "healthdesk.log")
+        dialog.details_button.setChecked(True)
+        written.append(_grab(dialog, out_dir / "error_dialog.png"))
+        dialog.close()
+        dialog.deleteLater()
+    finally:
+        window.close()
+        window.deleteLater()
+        _settle(app)
+        conn.close()
+    return written
