@@ -7,21 +7,6 @@ import sys
 import unicodedata
 from pathlib import Path
 
-KIND_LABELS = {
-    "level": "达到",
-    "at_least": "不低于",
-    "at_most": "不高于",
-    "approx": "左右",
-    "range": "区间",
-    "relative_to_base": "较基期",
-    "points_change": "百分点",
-    "annual_change": "年均",
-    "direction": "趋势",
-    "coverage": "全覆盖",
-    "comparator": "比较",
-    "none": "无",
-}
-
 
 class UserError(Exception):
     """Bad input from the command line: printed as is, exit code 2."""

@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from desktop.cli.common import KIND_LABELS, UserError, format_table, open_db, out, print_json
+from desktop.cli.common import UserError, format_table, open_db, out, print_json
+from desktop.core.target_words import KIND_LABELS_ZH
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -60,7 +61,7 @@ def run(args: argparse.Namespace) -> int:
                             pi.baseline_raw or "",
                             str(t.year) if t else "",
                             t.raw if t else "",
-                            KIND_LABELS.get(t.kind, t.kind) if t else "",
+                            KIND_LABELS_ZH.get(t.kind, t.kind) if t else "",
                             (t.note or "") if t else "",
                         ]
                     )

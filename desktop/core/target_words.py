@@ -301,3 +301,20 @@ CHANGE_CONTEXT_WORDS = (
     "继续",
 )
 ANNUAL_WORDS = ("平均每年", "每一年", "每年", "年均", "逐年", "年度")
+
+
+# Short Chinese labels for the kinds, as the table, the command line and reports show them.
+KIND_LABELS_ZH = {
+    "level": "达到",
+    "at_least": "不低于",
+    "at_most": "不高于",
+    "approx": "左右",
+    "range": "区间",
+    "relative_to_base": "较基期",
+    "points_change": "百分点",
+    "annual_change": "年均",
+    "direction": "趋势",
+    "coverage": "全覆盖",
+    "comparator": "比较",
+    "none": "无",
+}

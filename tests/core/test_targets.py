@@ -763,3 +763,9 @@ def test_reading_depends_only_on_the_nfkc_form(text):
 )
 def test_full_width_examples(full, half):
     assert _without_raw(parse_target(full)) == _without_raw(parse_target(half))
+
+
+def test_every_kind_has_a_chinese_label():
+    from desktop.core.target_words import KIND_LABELS_ZH
+
+    assert set(KIND_LABELS_ZH) == set(KINDS)

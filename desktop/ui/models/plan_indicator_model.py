@@ -21,6 +21,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor, QFont
 
+from desktop.core.target_words import KIND_LABELS_ZH
 from desktop.store.plans import PlanIndicator, Target
 
 ModelIndex = QModelIndex | QPersistentModelIndex
@@ -36,22 +37,6 @@ _DASH = "—"
 _NO_VALUE = re.compile(r"^[\s\-—–－~_/]*$")
 # The parser ends a note with its reasoning in full-width brackets: "不低于 80（含 80）".
 _TRAILING_EXPLANATION = re.compile(r"（[^（）]*）$")
-
-# Short labels for target kinds (store/db values of target.kind); translated at display time.
-KIND_LABELS = {
-    "level": "达到",
-    "at_least": "不低于",
-    "at_most": "不高于",
-    "approx": "左右",
-    "range": "区间",
-    "relative_to_base": "较基期",
-    "points_change": "百分点",
-    "annual_change": "年均",
-    "direction": "趋势",
-    "coverage": "全覆盖",
-    "comparator": "比较",
-    "none": "无",
-}
 
 
 def _tr(text: str) -> str:
@@ -73,7 +58,7 @@ def kind_label(target: Target) -> str:
         return _tr("高于")
     if target.kind == "at_most" and target.strict:
         return _tr("低于")
-    return _tr(KIND_LABELS.get(target.kind, target.kind))
+    return _tr(KIND_LABELS_ZH.get(target.kind, target.kind))
 
 
 def describe_target(target: Target, locale: QLocale | None = None) -> str:
