@@ -14,7 +14,8 @@ from PySide6.QtWidgets import QApplication, QWidget
 from desktop.store.migrations import open_database
 from desktop.store.plans import list_plans
 from desktop.ui.error_dialog import ErrorDialog, format_error_report
-from desktop.ui.main_window import DEFAULT_SIZE, MainWindow, preferred_plan
+from desktop.ui.main_window import DEFAULT_SIZE, MainWindow
+from desktop.ui.plan_library_page import preferred_plan
 from desktop.ui.qt_setup import ensure_application
 
 

@@ -65,54 +65,54 @@ def test_tree_has_the_county_root_expanded(window):
 def test_opens_on_the_county_plan_and_selecting_a_plan_fills_the_table(window, sample_db):
     ids = _plan_ids(sample_db)
     assert window.current_plan_id() == ids["county"]
-    assert window.indicator_proxy.rowCount() == 10
-    assert "乐政发〔2022〕1号" in window.plan_combo.currentText()
-    assert "2021—2025年" in window.plan_combo.currentText()
+    assert window.plan_page.indicator_proxy.rowCount() == 10
+    assert "乐政发〔2022〕1号" in window.plan_page.plan_combo.currentText()
+    assert "2021—2025年" in window.plan_page.plan_combo.currentText()
 
     with_signal = []
     window.plan_selected.connect(with_signal.append)
     assert window.select_plan(ids["city"])
     assert with_signal == [ids["city"]]
-    assert window.indicator_proxy.rowCount() == 4
-    assert window.indicator_model.years == [2020, 2030]
-    assert window.indicator_proxy.columnCount() == 6 + 4
-    assert "2 处目标写法待核对" in window.plan_details.text()
+    assert window.plan_page.indicator_proxy.rowCount() == 4
+    assert window.plan_page.indicator_model.years == [2020, 2030]
+    assert window.plan_page.indicator_proxy.columnCount() == 6 + 4
+    assert "2 处目标写法待核对" in window.plan_page.plan_details.text()
     # a plan with no 序号 or 性质 hides those columns instead of showing them empty
-    assert window.table_view.isColumnHidden(PlanIndicatorTableModel.COL_SEQ)
-    assert not window.table_view.isColumnHidden(PlanIndicatorTableModel.COL_NAME)
+    assert window.plan_page.table_view.isColumnHidden(PlanIndicatorTableModel.COL_SEQ)
+    assert not window.plan_page.table_view.isColumnHidden(PlanIndicatorTableModel.COL_NAME)
     assert not window.select_plan(99999)
 
 
 def test_rows_are_as_tall_as_their_wrapped_text(window, qtbot, sample_db):
     window.select_plan(_plan_ids(sample_db)["city"])
-    qtbot.waitUntil(lambda: not window._heights_pending)
-    view, proxy = window.table_view, window.indicator_proxy
+    qtbot.waitUntil(lambda: not window.plan_page._heights_pending)
+    view, proxy = window.plan_page.table_view, window.plan_page.indicator_proxy
     heights = [view.rowHeight(r) for r in range(proxy.rowCount())]
     for row, height in enumerate(heights):
         # what Qt's own size hints (the delegates') ask for at the current column widths
         assert height >= view.sizeHintForRow(row) - 2, row
     assert max(heights) > min(heights)  # long readings wrap onto more lines
-    window.filter_edit.setText("死亡率")
-    qtbot.waitUntil(lambda: not window._heights_pending)
+    window.plan_page.filter_edit.setText("死亡率")
+    qtbot.waitUntil(lambda: not window.plan_page._heights_pending)
     assert view.rowHeight(0) >= view.sizeHintForRow(0) - 2
 
 
 def test_filter_box_filters_the_indicator_table_by_name(window, qtbot):
-    window.filter_edit.setText("死亡率")
-    assert window.indicator_proxy.rowCount() == 1
-    name = window.indicator_proxy.data(
-        window.indicator_proxy.index(0, PlanIndicatorTableModel.COL_NAME), DISPLAY
+    window.plan_page.filter_edit.setText("死亡率")
+    assert window.plan_page.indicator_proxy.rowCount() == 1
+    name = window.plan_page.indicator_proxy.data(
+        window.plan_page.indicator_proxy.index(0, PlanIndicatorTableModel.COL_NAME), DISPLAY
     )
     assert name == "婴儿死亡率"
-    window.filter_edit.setText("")
-    assert window.indicator_proxy.rowCount() == 10
+    window.plan_page.filter_edit.setText("")
+    assert window.plan_page.indicator_proxy.rowCount() == 10
 
 
 def test_ctrl_f_focuses_the_filter_box(window, qtbot):
     window.activateWindow()
-    window.table_view.setFocus()
+    window.plan_page.table_view.setFocus()
     qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
-    qtbot.waitUntil(lambda: QApplication.focusWidget() is window.filter_edit)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is window.plan_page.filter_edit)
 
 
 def test_tree_and_table_are_reachable_with_tab(window):
@@ -123,8 +123,16 @@ def test_tree_and_table_are_reachable_with_tab(window):
         widget = widget.nextInFocusChain()
         while not (widget.focusPolicy() & Qt.FocusPolicy.TabFocus) or not widget.isVisible():
             widget = widget.nextInFocusChain()
-    assert chain[:4] == [window.tree_view, window.plan_combo, window.filter_edit, window.table_view]
-    assert not window.table_view.tabKeyNavigation()
+    page = window.plan_page
+    # tree → the page tabs (arrow keys switch pages) → the plan page's picker, filter and table
+    assert chain[:5] == [
+        window.tree_view,
+        window.tabs.tabBar(),
+        page.plan_combo,
+        page.filter_edit,
+        page.table_view,
+    ]
+    assert not window.plan_page.table_view.tabKeyNavigation()
 
 
 def test_status_bar_shows_path_and_counts(window, sample_db_path):
@@ -135,10 +143,10 @@ def test_status_bar_shows_path_and_counts(window, sample_db_path):
 def test_data_changed_refreshes_the_views(window, sample_db):
     with atomic(sample_db):
         plans.insert_plan(sample_db, code="new-plan", title="新规划", level="city")
-    assert window.plan_combo.count() == 2
+    assert window.plan_page.plan_combo.count() == 2
     keep = window.current_plan_id()
-    window.data_changed.emit()
-    assert window.plan_combo.count() == 3
+    window.data_changed.emit(None)
+    assert window.plan_page.plan_combo.count() == 3
     assert window.current_plan_id() == keep  # the user's choice survives a refresh
     assert "规划 3 个" in window.counts_label.text()
 
@@ -149,7 +157,7 @@ def test_set_database_switches_files(window, plain_db_path):
         window.set_database(conn, plain_db_path)
         assert not window.demo_banner.isVisible()
         assert window.db_path == plain_db_path
-        assert window.indicator_proxy.rowCount() == 10
+        assert window.plan_page.indicator_proxy.rowCount() == 10
     finally:
         conn.close()
 
