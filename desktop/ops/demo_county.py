@@ -19,6 +19,8 @@ from typing import Any
 from desktop.core import codes, paths
 from desktop.core.value_rules import ElementRule, ValueRefused, coerce_value
 from desktop.ops.changes import OpChanges
+from desktop.ops.checks import CheckError
+from desktop.ops.demo_checks import load_demo_checks, swap_demo_values
 from desktop.ops.demo_values import DemoRuleError, Unit, generate_values
 from desktop.ops.plan_library import LoadResult, SeedDataError, load_plan_library
 from desktop.ops.progress import Progress, report
@@ -245,10 +247,19 @@ def _build(
         element_ids, set_count = _insert_forms(conn, forms, demo / "elements.json")
         report(progress, 0.4, "生成示例数据")
         rows = _value_rows(conn, rules, county, unit_ids)
+        try:
+            rows = swap_demo_values(conn, rows, demo, unit_ids)
+        except CheckError as exc:
+            raise SeedDataError(exc.message, demo) from exc
         report(progress, 0.6, "保存示例数据")
         stored = values.insert_values_bulk(
             conn, rows, stored_by=rules["stored_by"], stored_at=now_text(), reason=rules["reason"]
         )
+        report(progress, 0.85, "载入审核规则")
+        try:
+            load_demo_checks(conn, demo)
+        except CheckError as exc:
+            raise SeedDataError(exc.message, demo) from exc
         report(progress, 0.9, "登记项目进度")
         updated, done = _apply_project_progress(conn, rules, unit_ids)
         info = county["county"]

@@ -13,7 +13,7 @@ from typing import Any
 from desktop.core.periods import PeriodError, parse_period
 from desktop.core.value_rules import ElementRule, ValueRefused, coerce_value
 from desktop.ops.changes import OpChanges
-from desktop.store import elements, orgunits, values
+from desktop.store import elements, orgunits, values, workflow
 from desktop.store.db import atomic, now_text
 
 
@@ -48,7 +48,8 @@ def save_value(
 ) -> SaveResult:
     """Validate raw against the element and store it (empty raw deletes the value). Raises ValueRefused.
 
-    Everything is checked before anything is written; the value and its audit row commit together.
+    Everything is checked before anything is written; the value and its audit row commit together. A cell on
+    a submitted, reviewed or approved return is locked: the edit is refused until the return is reopened.
     """
     element = elements.get_element_by_code(conn, element_code)
     if element is None:
@@ -60,6 +61,7 @@ def save_value(
         period_code = parse_period(period).code
     except PeriodError as exc:
         raise ValueRefused(str(exc)) from exc
+    refuse_if_locked(conn, element, unit.id, period_code)
     value = coerce_value(raw, rule_for(element))
     extra = {} if comment is None else {"comment": comment}
     with atomic(conn):
@@ -75,3 +77,26 @@ def save_value(
             **extra,
         )
     return SaveResult(action, value, OpChanges(values=action is not None))
+
+
+def locked_message(lock: workflow.LockingReturn, element_name: str, period_code: str) -> str:
+    """Why a cell cannot be edited, naming the form, the period and what to do."""
+    label = parse_period(period_code).label_zh
+    if lock.state == "approved":
+        return (
+            f"“{lock.data_set_name}”{label}已经单位负责人批准，数据已锁定，“{element_name}”不能修改；"
+            "如需更正，请由统计负责人退回后再改"
+        )
+    return (
+        f"“{lock.data_set_name}”{label}已{workflow.STATE_NAMES_ZH[lock.state]}，“{element_name}”不能修改；"
+        "如需更正，请先退回修改"
+    )
+
+
+def refuse_if_locked(
+    conn: sqlite3.Connection, element: elements.DataElement, org_unit_id: int, period: str
+) -> None:
+    """Raise ValueRefused when the cell belongs to a signed return (see store.workflow.locking_return)."""
+    lock = workflow.locking_return(conn, element.id, org_unit_id, period)
+    if lock is not None:
+        raise ValueRefused(locked_message(lock, element.name, period))

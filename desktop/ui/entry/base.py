@@ -1,0 +1,332 @@
+"""What the form page and the 代报 grid share: saving with undo, the message line, the legend, and the cell
+actions (history, comment, 需跟进, a denominator's provenance, clear, paste).
+
+Every write goes through ops (via EditController or ops.workflow / ops.checks) and ends with data_changed
+carrying the OpChanges, which the main window hands to every page's refresh().
+"""
+
+from __future__ import annotations
+
+import getpass
+import sqlite3
+from pathlib import Path
+
+from PySide6.QtCore import QModelIndex, QPoint, Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QMenu, QWidget
+
+from desktop.ops import entry
+from desktop.ops.changes import OpChanges
+from desktop.ops.checks import CheckError, explain
+from desktop.ops.entry import CellKey
+from desktop.ops.forms import population_bases
+from desktop.store.db import get_setting
+from desktop.store.elements import get_element_by_code
+from desktop.ui.entry import cells
+from desktop.ui.entry.cells import tr
+from desktop.ui.entry.dialogs import AuditTrailDialog, CommentDialog, ExplainDialog
+from desktop.ui.entry.editing import EditController
+from desktop.ui.entry.problems import Problem
+from desktop.ui.entry.provenance_dialog import ProvenanceDialog
+from desktop.ui.entry.view import EntryTableView
+from desktop.ui.task_runner import TaskRunner
+
+_MESSAGE_STYLE = {True: "color: #a61b1b;", False: "color: #2b5b2b;"}
+
+
+def default_user(conn: sqlite3.Connection) -> str:
+    """Who is keying: the name set in the program's settings, else the Windows login name."""
+    name = get_setting(conn, "user_name")
+    if name:
+        return name
+    try:
+        return getpass.getuser() or tr("未署名")
+    except (OSError, KeyError):  # no login name in the environment (a service account, a container)
+        return tr("未署名")
+
+
+def legend_widget() -> QWidget:
+    """A row of colour chips with what each cell colour means."""
+    box = QWidget()
+    layout = QHBoxLayout(box)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.setSpacing(10)
+    for status in cells.LEGEND:
+        look = cells.LOOKS[status]
+        chip = QLabel(tr(look.label))
+        colour = look.background.name() if look.background else "white"
+        chip.setStyleSheet(
+            f"background: {colour}; border: 1px solid #d0d0d0; padding: 1px 6px; color: #333333;"
+        )
+        layout.addWidget(chip)
+    hint = QLabel(tr("右键单元格：修改历史、备注、需跟进"))
+    hint.setStyleSheet("color: #6b6b6b;")
+    layout.addStretch(1)
+    layout.addWidget(hint)
+    return box
+
+
+class EntryPageBase(QWidget):
+    data_changed = Signal(object)
+
+    def __init__(
+        self,
+        conn: sqlite3.Connection,
+        db_path: Path,
+        runner: TaskRunner | None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._conn = conn
+        self._db_path = Path(db_path)
+        self._runner = runner
+        self.user_name = default_user(conn)
+        self.controller = EditController(conn, lambda: self.user_name, self)
+        self.controller.saved.connect(self._on_saved)
+        self.controller.refused.connect(self._on_refused)
+        self.dialog = None  # the last dialog opened (kept alive while open; tests drive it)
+        self.context_menu: QMenu | None = None
+        self._pending_text: dict[CellKey, str] = {}
+        self.message_label = QLabel()
+        self.message_label.setWordWrap(True)
+        self.message_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self._build_undo_actions()
+
+    def _build_undo_actions(self) -> None:
+        self.undo_action = self.controller.undo_stack.createUndoAction(self, tr("撤销"))
+        self.undo_action.setShortcuts([QKeySequence(QKeySequence.StandardKey.Undo)])
+        self.redo_action = self.controller.undo_stack.createRedoAction(self, tr("重做"))
+        self.redo_action.setShortcuts([QKeySequence("Ctrl+Y"), QKeySequence("Ctrl+Shift+Z")])
+        for action in (self.undo_action, self.redo_action):
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            self.addAction(action)
+
+    # --- for subclasses ----------------------------------------------------------------------------------
+
+    @property
+    def table(self) -> EntryTableView:
+        raise NotImplementedError
+
+    def key_at(self, index: QModelIndex) -> CellKey | None:
+        raise NotImplementedError
+
+    def label_of(self, key: CellKey) -> str:
+        """Where a cell is, in words, for dialog titles and messages."""
+        raise NotImplementedError
+
+    def reload(self) -> None:
+        raise NotImplementedError
+
+    def mark_refused(self, key: CellKey, text: str, message: str) -> None:
+        raise NotImplementedError
+
+    def clear_refused(self) -> None:
+        raise NotImplementedError
+
+    def focus_key(self, key: CellKey) -> None:
+        raise NotImplementedError
+
+    def locked_message(self, index: QModelIndex) -> str:
+        return tr("这一格不能修改")
+
+    # --- messages ----------------------------------------------------------------------------------------
+
+    def show_message(self, text: str, error: bool = False) -> None:
+        self.message_label.setStyleSheet(_MESSAGE_STYLE[error])
+        self.message_label.setText(text)
+        self.message_label.setVisible(bool(text))
+
+    def _on_saved(self, changes: OpChanges) -> None:
+        self.reload()
+        if changes.any:
+            self.data_changed.emit(changes)
+
+    def _on_refused(self, key: CellKey | None, message: str) -> None:
+        if key is not None and key in self._pending_text:
+            # A typed value was refused: show what was typed, in the refused colour, where it was typed.
+            self.mark_refused(key, self._pending_text[key], message)
+            self.focus_key(key)
+        self.show_message(message, error=True)
+
+    def save(self, edits: list[tuple[CellKey, object]], text: str) -> bool:
+        """Save typed values through the controller; on success clear the old refusal and message."""
+        self._pending_text = {k: "" if v is None else str(v) for k, v in edits}
+        ok = self.controller.save_values(edits, text)
+        self._pending_text = {}
+        if ok:
+            self.clear_refused()
+            self.show_message("")
+        return ok
+
+    # --- table signals -----------------------------------------------------------------------------------
+
+    def connect_table(self, view: EntryTableView) -> None:
+        view.clear_requested.connect(self._clear_cells)
+        view.paste_requested.connect(self._paste)
+        view.context_requested.connect(self._context_menu)
+        view.details_requested.connect(self._details)
+        view.locked_typing.connect(lambda index: self.show_message(self.locked_message(index), error=True))
+
+    def _clear_cells(self, indexes: list[QModelIndex]) -> None:
+        keys = [k for k in (self.key_at(i) for i in indexes) if k is not None]
+        if not keys:
+            return
+        if not all(i.flags() & Qt.ItemFlag.ItemIsEditable for i in indexes):
+            self.show_message(self.locked_message(indexes[0]), error=True)
+            return
+        self.save([(k, None) for k in keys], tr("清除 %1 格").replace("%1", str(len(keys))))
+
+    def paste_targets(
+        self, start: QModelIndex, block: list[list[str]]
+    ) -> list[tuple[QModelIndex, str]] | str:
+        """Cells a pasted block lands on from `start`, or a message saying why it does not fit."""
+        raise NotImplementedError
+
+    def _paste(self, start: QModelIndex, text: str) -> None:
+        lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+        if lines and lines[-1] == "":
+            lines.pop()  # Excel ends a copied column with a newline
+        if not lines or not start.isValid():
+            return
+        block = [line.split("\t") for line in lines]
+        targets = self.paste_targets(start, block)
+        if isinstance(targets, str):
+            self.show_message(targets, error=True)
+            return
+        if not all(index.flags() & Qt.ItemFlag.ItemIsEditable for index, _raw in targets):
+            self.show_message(self.locked_message(targets[0][0]), error=True)
+            return
+        edits = [(self.key_at(index), raw.strip()) for index, raw in targets]
+        if self.save(edits, tr("粘贴 %1 个数").replace("%1", str(len(edits)))):  # type: ignore[arg-type]
+            self.show_message(tr("已粘贴 %1 个数（Ctrl+Z 可撤销）").replace("%1", str(len(edits))))
+
+    def _details(self, index: QModelIndex) -> None:
+        """F4 / double-click outside the value cells: the provenance of a denominator, else the comment."""
+        key = self.key_at(index)
+        if key is None:
+            return
+        if self.is_denominator(index):
+            self.open_provenance(key)
+        else:
+            self.open_comment(key)
+
+    def is_denominator(self, index: QModelIndex) -> bool:
+        return False
+
+    def _context_menu(self, index: QModelIndex, where: QPoint) -> None:
+        key = self.key_at(index)
+        if key is None:
+            return
+        state = entry.read_cells(self._conn, [key])[key]
+        menu = QMenu(self)
+        menu.addAction(tr("修改历史(&H)…"), lambda: self.open_history(key))
+        menu.addAction(tr("备注(&C)…"), lambda: self.open_comment(key))
+        flag = QAction(tr("需跟进(&F)"), menu)
+        flag.setCheckable(True)
+        flag.setChecked(state.follow_up)
+        flag.setEnabled(state.value is not None)
+        flag.toggled.connect(lambda on: self.controller.set_follow_up(key, on))
+        menu.addAction(flag)
+        if self.is_denominator(index):
+            menu.addAction(tr("分母来源(&P)…"), lambda: self.open_provenance(key))
+        menu.addSeparator()
+        menu.addAction(tr("清除(&D)"), lambda: self._clear_cells([index]))
+        self.context_menu = menu
+        menu.popup(where)
+
+    # --- cell dialogs ------------------------------------------------------------------------------------
+
+    def _element(self, key: CellKey):
+        return get_element_by_code(self._conn, key.element_code)
+
+    def open_history(self, key: CellKey) -> AuditTrailDialog:
+        element = self._element(key)
+        history = entry.cell_history(self._conn, key)
+        self.dialog = AuditTrailDialog(
+            self.label_of(key), history, lambda v: cells.format_value(v, element), parent=self.window()
+        )
+        self.dialog.open()
+        return self.dialog
+
+    def open_comment(self, key: CellKey) -> CommentDialog:
+        state = entry.read_cells(self._conn, [key])[key]
+        self.dialog = CommentDialog(
+            self.label_of(key),
+            text=state.comment or "",
+            follow_up=state.follow_up,
+            can_flag=state.value is not None,
+            parent=self.window(),
+        )
+
+        def save() -> None:
+            follow = self.dialog.follow_up if state.value is not None else None
+            self.controller.set_comment(key, self.dialog.text, follow)
+
+        self.dialog.accepted.connect(save)
+        self.dialog.open()
+        return self.dialog
+
+    def open_provenance(self, key: CellKey) -> ProvenanceDialog:
+        state = entry.read_cells(self._conn, [key])[key]
+        bases = population_bases(self._conn, org_unit_code=key.org_unit_code, period=key.period)
+        self.dialog = ProvenanceDialog(
+            self.label_of(key),
+            bases=bases,
+            provenance=state.provenance,
+            formula=state.provenance_formula,
+            source=state.provenance_source,
+            parent=self.window(),
+        )
+
+        def save() -> None:
+            choice = self.dialog.choice()
+            extra = {} if choice.value is None else {"raw_value": choice.value}
+            self.controller.set_provenance(
+                key, provenance=choice.provenance, formula=choice.formula, source=choice.source, **extra
+            )
+
+        self.dialog.accepted.connect(save)
+        self.dialog.open()
+        return self.dialog
+
+    def open_explanation_for(
+        self, data_set_code: str, org_unit_code: str, period: str, problem: Problem
+    ) -> ExplainDialog | None:
+        """The 审核说明 dialog for a failed 'explain' check; saved through ops.checks.explain."""
+        check = problem.check
+        if check is None:
+            return None
+        intro = (
+            f"<b>{problem.unit_name}：{check.message}</b><br>{check.detail}"
+            f"<br><span style='color:#666'>{tr('审核公式')}：{check.expression}</span>"
+        )
+        self.dialog = ExplainDialog(
+            intro,
+            text=check.explanation or "",
+            user=check.explained_by or self.user_name,
+            parent=self.window(),
+        )
+        dialog = self.dialog
+
+        def save() -> None:
+            try:
+                changes = explain(
+                    self._conn,
+                    data_set_code=data_set_code,
+                    org_unit_code=org_unit_code,
+                    period=period,
+                    rule_code=check.rule_code,
+                    text=dialog.text,
+                    user=dialog.user,
+                )
+            except CheckError as exc:
+                self.show_message(exc.message, error=True)
+                return
+            self.reload()
+            if changes.any:
+                self.show_message(tr("审核说明已保存") if dialog.text else tr("审核说明已撤回"))
+                self.data_changed.emit(changes)
+
+        dialog.accepted.connect(save)
+        dialog.open()
+        return dialog
