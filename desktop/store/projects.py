@@ -166,3 +166,22 @@ def count_projects(conn: sqlite3.Connection) -> int:
 
 def count_milestones(conn: sqlite3.Connection) -> int:
     return int(conn.execute("SELECT count(*) FROM milestone").fetchone()[0])
+
+
+def delete_milestone(conn: sqlite3.Connection, milestone_id: int) -> None:
+    """Remove one milestone."""
+    conn.execute("DELETE FROM milestone WHERE id = ?", (milestone_id,))
+
+
+def delete_project(conn: sqlite3.Connection, project_id: int) -> None:
+    """Remove a project and (ON DELETE CASCADE) its milestones."""
+    conn.execute("DELETE FROM project WHERE id = ?", (project_id,))
+
+
+def milestones_by_project(conn: sqlite3.Connection) -> dict[int, list[Milestone]]:
+    """Every milestone, grouped by project id, each project's in order — one query for a whole register."""
+    result: dict[int, list[Milestone]] = {}
+    rows = conn.execute(f"SELECT {_MILESTONE_COLUMNS} FROM milestone ORDER BY project_id, sort_order, id")
+    for row in rows:
+        result.setdefault(row["project_id"], []).append(Milestone(**dict(row)))
+    return result

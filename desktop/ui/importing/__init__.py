@@ -1,0 +1,1 @@
+"""Importing values from a workbook or CSV: ImportDialog (preview with errors, then apply all-or-nothing)."""
