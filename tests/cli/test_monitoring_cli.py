@@ -1,0 +1,160 @@
+"""`healthdesk progress` and `healthdesk plans import-table`: output, JSON, exit codes, nothing half-written."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from desktop.__main__ import main
+
+TABLES = Path(__file__).resolve().parents[1] / "data" / "plan_tables"
+
+
+@pytest.fixture
+def demo_db(tmp_path):
+    path = tmp_path / "demo.sqlite"
+    assert main(["init", "--db", str(path), "--demo"]) == 0
+    return path
+
+
+def _plan_count(path: Path) -> int:
+    from desktop.store.db import connect
+
+    conn = connect(path)
+    try:
+        return conn.execute("SELECT count(*) FROM plan").fetchone()[0]
+    finally:
+        conn.close()
+
+
+def test_progress_prints_every_indicator_with_status_and_reason(demo_db, capsys):
+    capsys.readouterr()
+    assert main(["progress", "--db", str(demo_db), "--plan", "changle-14th-fyp", "--year", "2024"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("昌乐县“十四五”卫生与健康规划 — 昌乐县 — 2024年")
+    assert "33 项指标：" in out
+    line = next(x for x in out.splitlines() if x.startswith("19 "))
+    for part in (
+        "每千人口执业（助理）医师数",
+        "2025年：2.8",
+        "≥ 2.8 人",
+        "2.79（2024年）",
+        "需加快",
+        "为所需进度的 82%",
+    ):
+        assert part in line
+
+
+def test_progress_json_for_a_township(demo_db, capsys):
+    capsys.readouterr()
+    code = main(["progress", "--db", str(demo_db), "--plan", "1", "--org", "370725104", "--json"])
+    assert code == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["unit"]["name"] == "鄌郚镇" and data["year"] == 2024  # the latest year with data
+    row = data["indicators"][9]
+    assert row["name"] == "高血压患者规范管理率" and row["baseline"]["source"] == "data"
+    assert row["milestones"][0]["raw"] == "≥80" and row["milestones"][0]["threshold"] == 80
+    assert set(data["counts"]) == {
+        "achieved", "on_track", "needs_acceleration", "off_track", "deteriorating", "no_data", "cannot_judge"
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--plan", "nope"], "找不到规划“nope”"),
+        (["--plan", "1", "--org", "999"], "找不到机构代码“999”"),
+        (["--plan", "1", "--year", "24"], "年份“24”不对"),
+    ],
+)
+def test_progress_refuses_bad_input(demo_db, capsys, args, message):
+    capsys.readouterr()
+    assert main(["progress", "--db", str(demo_db), *args]) == 2
+    captured = capsys.readouterr()
+    assert message in captured.err and captured.out == ""
+
+
+def test_import_table_dry_run_shows_readings_and_stores_nothing(demo_db, capsys):
+    capsys.readouterr()
+    path = TABLES / "liaocheng-2030.tsv"
+    assert main(["plans", "import-table", str(path), "--db", str(demo_db), "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert "基期（2015年）" in out and "2030年" in out
+    assert "比2015年降低10 → 较基期？" in out  # ambiguous readings are marked
+    assert "（试运行）共 20 行，20 行对应已有指标；未保存。" in out
+    assert _plan_count(demo_db) == 3
+
+
+def test_import_table_saves_and_reports_json(demo_db, capsys):
+    capsys.readouterr()
+    path = TABLES / "liaocheng-healthy-action.xlsx"
+    args = [
+        "plans",
+        "import-table",
+        str(path),
+        "--db",
+        str(demo_db),
+        "--title",
+        "健康聊城行动",
+        "--baseline-year",
+        "2018",
+    ]
+    assert main([*args, "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["saved"]["rows"] == 31 and data["saved"]["targets"] == 62
+    assert data["baseline_year"] == 2018 and data["target_years"] == [2022, 2030]
+    assert data["rows"][0]["name"] == "人均预期寿命" and data["rows"][0]["unit"] == "岁"
+    assert data["rows"][0]["targets"]["2030"]["reading"]["kind"] == "approx"
+    assert _plan_count(demo_db) == 4
+    assert main(["plans", "show", data["saved"]["plan_code"], "--db", str(demo_db), "--json"]) == 0
+    shown = json.loads(capsys.readouterr().out)
+    assert shown["title"] == "健康聊城行动" and len(shown["indicators"]) == 31
+
+
+def test_import_table_from_stdin(demo_db, capsys, monkeypatch):
+    capsys.readouterr()
+    monkeypatch.setattr(
+        "sys.stdin", io.StringIO((TABLES / "changle-14th-fyp.tsv").read_text(encoding="utf-8"))
+    )
+    assert main(["plans", "import-table", "-", "--db", str(demo_db), "--title", "粘贴的规划"]) == 0
+    assert "已保存为规划 4" in capsys.readouterr().out
+
+
+def test_import_table_refuses_unreadable_cells_unless_forced(demo_db, capsys, tmp_path):
+    path = tmp_path / "table.txt"
+    path.write_text(
+        "指标\t2020年\t2025年\n人均预期寿命（岁）\t80\t约八十一\n婴儿死亡率（‰）\t3\t≦4\n", encoding="gbk"
+    )
+    capsys.readouterr()
+    assert main(["plans", "import-table", str(path), "--db", str(demo_db), "--title", "甲"]) == 2
+    err = capsys.readouterr().err
+    assert "有 1 个单元格无法识别，未保存" in err and "第 2 行“人均预期寿命”2025年目标“约八十一”" in err
+    assert _plan_count(demo_db) == 3
+    assert main(["plans", "import-table", str(path), "--db", str(demo_db), "--title", "甲", "--force"]) == 0
+    assert _plan_count(demo_db) == 4
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["{table}"], "请用 --title 给出新规划的名称"),
+        (["{missing}", "--title", "甲"], "找不到文件"),
+        (["{bad}", "--title", "甲"], "找不到表头行"),
+    ],
+)
+def test_import_table_refuses_bad_input(demo_db, capsys, tmp_path, args, message):
+    bad = tmp_path / "bad.txt"
+    bad.write_text("甲\t乙\n1\t2\n", encoding="utf-8")
+    names = {
+        "table": str(TABLES / "changle-14th-fyp.tsv"),
+        "missing": str(tmp_path / "none.xlsx"),
+        "bad": str(bad),
+    }
+    capsys.readouterr()
+    assert main(["plans", "import-table", *[a.format(**names) for a in args], "--db", str(demo_db)]) == 2
+    captured = capsys.readouterr()
+    assert message in captured.err and "Traceback" not in captured.err
+    assert _plan_count(demo_db) == 3
