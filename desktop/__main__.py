@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sys
 
-SUBCOMMANDS = {"init", "plans", "targets"}
+SUBCOMMANDS = {"export", "import-return", "init", "plans", "progress", "targets"}
 
 
 def wants_command_line(argv: list[str]) -> bool:

@@ -17,13 +17,13 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from desktop import APP_NAME_ZH, __version__
-from desktop.cli import init_cmd, plans_cmd, targets_cmd
+from desktop.cli import init_cmd, plans_cmd, progress_cmd, returns_cmd, targets_cmd
 from desktop.cli.common import UserError, err
 from desktop.core import paths
 
 log = logging.getLogger(__name__)
 
-COMMANDS = (init_cmd, plans_cmd, targets_cmd)
+COMMANDS = (init_cmd, plans_cmd, progress_cmd, targets_cmd, returns_cmd)
 
 
 def build_parser() -> argparse.ArgumentParser:

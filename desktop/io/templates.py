@@ -1,0 +1,600 @@
+"""Report templates (report_templates/*.toml): one provincial-format return per file, checked on load.
+
+A template says what the return looks like and where each number comes from; it never holds data. Four
+layouts cover the county's returns:
+
+- ``rows``: one unit's return, indicators down the side (代码 | 指标名称 | 计量单位 | 本期 | 上年同期 | 增减%).
+  Each row names its source: ``element`` (the unit's own stored value), ``rollup`` (its own value, else the
+  sum of its child units), ``indicator`` (computed from data elements) or ``formula`` over other rows'
+  codes, written ``[03] / [06] * 1000``.
+- ``units``: the filing unit and its child units down the side (合计 first), measures across; each value
+  column names its source, and formulas refer to other columns by key: ``[screened] / [quota] * 100``.
+- ``plan_indicators``: a plan's indicator table with baseline, target as written, latest value and status.
+- ``projects``: a plan's project register with stage, dates, investment and milestone status.
+
+Errors are TemplateError with a Chinese message that names the file and the key (``rows[3].element``), so
+whoever edits a template sees exactly what to fix. Standard library plus desktop.core only.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+import tomllib
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from desktop.core.codes import CodeError, parse_row_code
+from desktop.core.formulas import Formula, FormulaError
+from desktop.core.periods import PERIOD_TYPES
+
+FORMAT_VERSION = 1
+LAYOUTS = ("rows", "units", "plan_indicators", "projects")
+# The legal identity block, in the order it is printed (top right of every return).
+IDENTITY_FIELDS: dict[str, str] = {
+    "table_no": "表号",
+    "issuer": "制定机关",
+    "approver": "批准机关",
+    "approval_no": "批准文号",
+    "valid_until": "有效期至",
+}
+SOURCE_KINDS = ("element", "rollup", "indicator", "formula")
+# Which period a value column reads: the return's own, the same one a year earlier (上年同期), or the year
+# the period falls in (a quarterly return's 年度 columns).
+COLUMN_PERIODS = ("current", "last_year", "year")
+FIELDS_BY_LAYOUT: dict[str, dict[str, str]] = {
+    "rows": {"code": "代码", "name": "指标名称", "unit": "计量单位"},
+    "units": {"unit_name": "单位名称", "unit_code": "代码"},
+    "plan_indicators": {
+        "seq": "序号", "domain": "领域", "name": "指标名称", "unit": "单位", "nature": "指标属性",
+        "baseline": "基期值", "target": "目标值", "latest": "最新值", "latest_year": "最新值年份",
+        "status": "进展状态", "reason": "说明", "lead_department": "责任单位",
+    },
+    "projects": {
+        "seq": "序号", "name": "项目名称", "category": "类别", "owner": "责任单位", "stage": "建设阶段",
+        "planned_start": "计划开工", "actual_start": "实际开工", "planned_finish": "计划竣工",
+        "actual_finish": "实际竣工", "investment": "计划投资（万元）", "milestones": "节点完成",
+        "status": "进度状态", "note": "备注",
+    },
+}  # fmt: skip
+ORIENTATIONS = ("portrait", "landscape", "auto")
+PROJECT_FILTERS = ("all", "scheduled")
+_CHINESE_NUMBERS = "甲乙丙丁戊己庚辛壬癸"
+_REF = re.compile(r"\[([^\[\]]+)\]")
+_KEY = re.compile(r"[a-z][a-z0-9_]*")
+_ID = re.compile(r"[a-z0-9][a-z0-9_-]*")
+_VALID_UNTIL = re.compile(r"(\d{4})\s*(?:[-/.年])\s*(\d{1,2})\s*(?:(?:[-/.月])\s*(\d{1,2})\s*日?|月)?")
+
+
+class TemplateError(ValueError):
+    """A template file that cannot be used; .message is Chinese and names the file and key."""
+
+    def __init__(self, message: str, path: Path | None = None, key: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.path = path
+        self.key = key
+
+
+def parse_valid_until(text: str) -> date | None:
+    """Read 有效期至 as written (2026-12, 2026-12-31, 2026年12月, 2026年12月31日); None when unreadable.
+
+    A month without a day means the end of that month, which is how the forms print it.
+    """
+    m = _VALID_UNTIL.fullmatch(text.strip())
+    if m is None:
+        return None
+    year, month = int(m[1]), int(m[2])
+    if not 1 <= month <= 12:
+        return None
+    day = int(m[3]) if m[3] else calendar.monthrange(year, month)[1]
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def format_valid_until(text: str) -> str:
+    """有效期至 in the printed form (2026年12月); text that cannot be read is printed as written."""
+    m = _VALID_UNTIL.fullmatch(text.strip())
+    parsed = parse_valid_until(text)
+    if m is None or parsed is None:
+        return text.strip()
+    if m[3]:
+        return f"{parsed.year}年{parsed.month}月{parsed.day}日"
+    return f"{parsed.year}年{parsed.month}月"
+
+
+@dataclass(frozen=True)
+class Identity:
+    """表号, 制定机关, 批准机关, 批准文号, 有效期至 — as printed; they change with each edition."""
+
+    table_no: str
+    issuer: str
+    approver: str
+    approval_no: str
+    valid_until: str
+
+    @property
+    def valid_until_date(self) -> date | None:
+        return parse_valid_until(self.valid_until)
+
+    def expired_on(self, day: date) -> bool:
+        """True when 有效期至 is readable and before day."""
+        until = self.valid_until_date
+        return until is not None and until < day
+
+    def lines(self) -> list[tuple[str, str]]:
+        """(label, value) in printed order, 有效期至 in its printed form."""
+        result = []
+        for key, label in IDENTITY_FIELDS.items():
+            value = getattr(self, key)
+            result.append((label, format_valid_until(value) if key == "valid_until" else value))
+        return result
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a value comes from. For formulas, refs maps the formula's placeholder codes to row codes or
+    column keys (the template writes [03]; the parser sees R0)."""
+
+    kind: str
+    ref: str
+    formula: Formula | None = field(default=None, compare=False)
+    refs: dict[str, str] = field(default_factory=dict, compare=False)
+
+    @property
+    def depends_on(self) -> tuple[str, ...]:
+        return tuple(self.refs.values())
+
+    @property
+    def stored(self) -> bool:
+        """True when the value is one stored data element (so an imported workbook may change it)."""
+        return self.kind in ("element", "rollup")
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    title: str
+    number: str  # 栏号 printed under the header: 甲, 乙 … for descriptive columns, 1, 2 … for values
+    kind: str  # field | value | change_pct
+    field: str | None = None
+    source: Source | None = None  # units layout: each value column names its source
+    period: str = "current"
+    of: tuple[str, str] | None = None  # change_pct: (current column, base column)
+    group: str | None = None  # upper header shared by neighbouring columns
+    decimals: int | None = None
+    width: float | None = None  # in Chinese characters; None = fit the content
+
+    @property
+    def numeric(self) -> bool:
+        return self.kind in ("value", "change_pct") or self.field in (
+            "latest",
+            "latest_year",
+            "investment",
+        )
+
+
+@dataclass(frozen=True)
+class Row:
+    code: str
+    name: str
+    source: Source
+    unit: str | None = None
+    decimals: int | None = None
+    level: int = 0  # 其中 nesting: 0 top, 1 under it …
+
+
+@dataclass(frozen=True)
+class ReturnTemplate:
+    id: str
+    path: Path
+    title: str
+    layout: str
+    period_type: str
+    identity: Identity
+    columns: tuple[Column, ...]
+    rows: tuple[Row, ...] = ()
+    data_set: str | None = None
+    unit_types: tuple[str, ...] = ()
+    orientation: str = "auto"
+    notes: str = ""
+    relations: tuple[str, ...] = ()
+    description: str = ""
+    # units layout
+    child_types: tuple[str, ...] = ()
+    total_label: str = "合计"
+    # plan_indicators / projects layouts
+    plan: str | None = None
+    target_year: int | None = None
+    project_filter: str = "all"
+    order: int = 100  # position in the program's list of returns
+
+    def column(self, key: str) -> Column:
+        for c in self.columns:
+            if c.key == key:
+                return c
+        raise KeyError(key)
+
+    def row(self, code: str) -> Row:
+        for r in self.rows:
+            if r.code == code:
+                return r
+        raise KeyError(code)
+
+    @property
+    def code_column(self) -> Column | None:
+        """The column that identifies a body row (the anchor for importing a filled workbook)."""
+        wanted = {"rows": "code", "units": "unit_code", "plan_indicators": "seq", "projects": "seq"}
+        for c in self.columns:
+            if c.kind == "field" and c.field == wanted[self.layout]:
+                return c
+        return None
+
+    @property
+    def importable(self) -> bool:
+        """Only the forms whose cells are stored data elements can be read back into the database."""
+        return self.layout in ("rows", "units")
+
+
+# --- reading ------------------------------------------------------------------------------------------
+
+
+class _Reader:
+    """Walks one parsed TOML document, naming the key of every problem."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def fail(self, key: str, problem: str) -> TemplateError:
+        return TemplateError(f"报表模板“{self.path.name}”的 {key}：{problem}", self.path, key)
+
+    def table(self, data: dict, key: str, where: str, *, required: bool = False) -> dict:
+        value = data.get(key)
+        if value is None:
+            if required:
+                raise self.fail(_join(where, key), "缺少此项")
+            return {}
+        if not isinstance(value, dict):
+            raise self.fail(_join(where, key), "应为一个表（[...]）")
+        return value
+
+    def text(self, data: dict, key: str, where: str, *, required: bool = False, default: str = "") -> str:
+        value = data.get(key)
+        if value is None:
+            if required:
+                raise self.fail(_join(where, key), "缺少此项")
+            return default
+        if not isinstance(value, str):
+            raise self.fail(_join(where, key), f"应为文字，现在是 {value!r}")
+        if required and not value.strip():
+            raise self.fail(_join(where, key), "不能为空")
+        return value.strip()
+
+    def integer(self, data: dict, key: str, where: str, low: int, high: int) -> int | None:
+        value = data.get(key)
+        if value is None:
+            return None
+        if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
+            raise self.fail(_join(where, key), f"应为 {low}–{high} 之间的整数，现在是 {value!r}")
+        return value
+
+    def texts(self, data: dict, key: str, where: str) -> tuple[str, ...]:
+        value = data.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+            raise self.fail(_join(where, key), '应为文字的列表，如 ["a", "b"]')
+        return tuple(v.strip() for v in value)
+
+    def choice(self, data: dict, key: str, where: str, choices: tuple[str, ...], default: str) -> str:
+        value = self.text(data, key, where, default=default)
+        if value not in choices:
+            raise self.fail(_join(where, key), f"应为 {'、'.join(choices)} 之一，现在是“{value}”")
+        return value
+
+    def known_keys(self, data: dict, allowed: set[str], where: str) -> None:
+        for key in data:
+            if key not in allowed:
+                hint = "、".join(sorted(allowed))
+                raise self.fail(_join(where, key), f"不认识这一项（可用：{hint}）")
+
+
+def _join(where: str, key: str) -> str:
+    return f"{where}.{key}" if where else key
+
+
+_TOP_KEYS = {
+    "format", "id", "order", "title", "layout", "period_type", "data_set", "unit_types", "description",
+    "identity", "page", "columns", "rows", "notes", "units", "plan", "projects",
+}  # fmt: skip
+_COLUMN_KEYS = {
+    "key", "title", "number", "kind", "field", "element", "rollup", "indicator", "formula", "period",
+    "of", "group", "decimals", "width",
+}  # fmt: skip
+_ROW_KEYS = {"code", "name", "unit", "element", "rollup", "indicator", "formula", "decimals", "level"}
+
+
+def load_template(path: Path | str) -> ReturnTemplate:
+    """Read and check one template file; raise TemplateError naming the file and key of any problem."""
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise TemplateError(f"无法读取报表模板“{path}”：{exc.strerror or exc}", path) from exc
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise TemplateError(f"报表模板“{path.name}”不是 UTF-8 编码的文字文件", path) from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise TemplateError(f"报表模板“{path.name}”不是有效的 TOML：{exc}", path) from exc
+    return _build(_Reader(path), data)
+
+
+def load_templates(directory: Path | str) -> list[ReturnTemplate]:
+    """Every *.toml in directory, by their `order` (then file name); ids must be unique. Raises on the first
+    bad file."""
+    directory = Path(directory)
+    if not directory.is_dir():
+        raise TemplateError(f"找不到报表模板文件夹“{directory}”", directory)
+    result: list[ReturnTemplate] = []
+    seen: dict[str, Path] = {}
+    for path in sorted(directory.glob("*.toml")):
+        template = load_template(path)
+        if template.id in seen:
+            raise TemplateError(
+                f"报表模板“{path.name}”的 id：“{template.id}”已被“{seen[template.id].name}”使用", path, "id"
+            )
+        seen[template.id] = path
+        result.append(template)
+    return sorted(result, key=lambda t: t.order)
+
+
+def _build(r: _Reader, data: dict[str, Any]) -> ReturnTemplate:
+    r.known_keys(data, _TOP_KEYS, "")
+    version = data.get("format", FORMAT_VERSION)
+    if version != FORMAT_VERSION:
+        raise r.fail("format", f"本程序只认识格式 {FORMAT_VERSION}，现在是 {version!r}")
+    template_id = r.text(data, "id", "", required=True)
+    if not _ID.fullmatch(template_id):
+        raise r.fail("id", f"“{template_id}”只能由小写字母、数字、- 和 _ 组成")
+    layout = r.choice(data, "layout", "", LAYOUTS, "rows")
+    period_type = r.choice(data, "period_type", "", PERIOD_TYPES, "year")
+    identity_data = r.table(data, "identity", "", required=True)
+    r.known_keys(identity_data, set(IDENTITY_FIELDS), "identity")
+    identity = Identity(**{k: r.text(identity_data, k, "identity", required=True) for k in IDENTITY_FIELDS})
+    if identity.valid_until_date is None:
+        raise r.fail(
+            "identity.valid_until", f"“{identity.valid_until}”不是日期，应写作 2026-12 或 2026-12-31"
+        )
+    page = r.table(data, "page", "")
+    r.known_keys(page, {"orientation", "size"}, "page")
+    if r.text(page, "size", "page", default="A4").upper() != "A4":
+        raise r.fail("page.size", "目前只支持 A4 纸")
+    notes = r.table(data, "notes", "")
+    r.known_keys(notes, {"text", "relations"}, "notes")
+
+    rows = _rows(r, data, layout)
+    columns = _columns(r, data, layout, {row.code for row in rows})
+    extra: dict[str, Any] = {}
+    if layout == "units":
+        units = r.table(data, "units", "")
+        r.known_keys(units, {"child_types", "total_label"}, "units")
+        extra["child_types"] = r.texts(units, "child_types", "units")
+        extra["total_label"] = r.text(units, "total_label", "units", default="合计")
+    elif layout in ("plan_indicators", "projects"):
+        section = "plan" if layout == "plan_indicators" else "projects"
+        spec = r.table(data, section, "", required=True)
+        allowed = {"code", "target_year"} if section == "plan" else {"plan", "only"}
+        r.known_keys(spec, allowed, section)
+        extra["plan"] = r.text(spec, "code" if section == "plan" else "plan", section, required=True)
+        if section == "plan":
+            extra["target_year"] = r.integer(spec, "target_year", section, 1949, 2100)
+        else:
+            extra["project_filter"] = r.choice(spec, "only", section, PROJECT_FILTERS, "all")
+    for key in ("units", "plan", "projects"):
+        if key in data and not (
+            (key == "units" and layout == "units")
+            or (key == "plan" and layout == "plan_indicators")
+            or (key == "projects" and layout == "projects")
+        ):
+            raise r.fail(key, f"布局 {layout} 不用这一节")
+
+    template = ReturnTemplate(
+        id=template_id,
+        path=r.path,
+        title=r.text(data, "title", "", required=True),
+        layout=layout,
+        period_type=period_type,
+        identity=identity,
+        columns=columns,
+        rows=rows,
+        data_set=r.text(data, "data_set", "") or None,
+        unit_types=r.texts(data, "unit_types", ""),
+        orientation=r.choice(page, "orientation", "page", ORIENTATIONS, "auto"),
+        notes=r.text(notes, "text", "notes"),
+        relations=r.texts(notes, "relations", "notes"),
+        description=r.text(data, "description", ""),
+        order=r.integer(data, "order", "", 0, 10_000) or 100,
+        **extra,
+    )
+    if template.code_column is None:
+        wanted = {"rows": "code", "units": "unit_code", "plan_indicators": "seq", "projects": "seq"}[layout]
+        raise r.fail("columns", f'须有一列 field = "{wanted}"（行的代码，导入时据此对应）')
+    return template
+
+
+def _source(r: _Reader, data: dict, where: str, known_refs: set[str] | None) -> Source | None:
+    given = [k for k in SOURCE_KINDS if k in data]
+    if len(given) > 1:
+        raise r.fail(where, f"只能有一个数据来源，现在同时写了 {'、'.join(given)}")
+    if not given:
+        return None
+    kind = given[0]
+    ref = r.text(data, kind, where, required=True)
+    if kind != "formula":
+        if not re.fullmatch(r"[A-Z][A-Z0-9_]*", ref):
+            raise r.fail(_join(where, kind), f"“{ref}”不是代码（大写字母开头，如 BEDS_ACTUAL）")
+        return Source(kind, ref)
+    refs: dict[str, str] = {}
+
+    def placeholder(match: re.Match) -> str:
+        target = match[1].strip()
+        if known_refs is not None and target not in known_refs:
+            raise r.fail(_join(where, "formula"), f"引用的“[{target}]”不存在")
+        name = next((k for k, v in refs.items() if v == target), None) or f"R{len(refs)}"
+        refs[name] = target
+        return name
+
+    try:
+        formula = Formula.parse(_REF.sub(placeholder, ref))
+    except FormulaError as exc:
+        raise r.fail(_join(where, "formula"), f"“{ref}”写法有误（{exc.message}）") from exc
+    unknown = sorted(formula.codes - set(refs))
+    if unknown:
+        raise r.fail(_join(where, "formula"), f"“{ref}”中的 {unknown[0]} 须写在方括号里，如 [03]")
+    return Source("formula", ref, formula, refs)
+
+
+def _rows(r: _Reader, data: dict, layout: str) -> tuple[Row, ...]:
+    items = data.get("rows", [])
+    if layout != "rows":
+        if items:
+            raise r.fail("rows", f"布局 {layout} 的行来自数据库，不在模板里列出")
+        return ()
+    if not isinstance(items, list) or not items:
+        raise r.fail("rows", "应至少有一行（[[rows]]）")
+    codes = set()
+    for item in items:
+        if isinstance(item, dict) and isinstance(item.get("code"), str):
+            codes.add(item["code"].strip())
+    result: list[Row] = []
+    seen: set[str] = set()
+    for i, item in enumerate(items):
+        where = f"rows[{i + 1}]"
+        if not isinstance(item, dict):
+            raise r.fail(where, "应为一个表（[[rows]]）")
+        r.known_keys(item, _ROW_KEYS, where)
+        code = r.text(item, "code", where, required=True)
+        try:
+            parsed = parse_row_code(code)
+        except CodeError as exc:
+            raise r.fail(_join(where, "code"), str(exc)) from exc
+        if code in seen:
+            raise r.fail(_join(where, "code"), f"行代码“{code}”重复")
+        seen.add(code)
+        source = _source(r, item, where, codes - {code})
+        if source is None:
+            raise r.fail(where, f"缺少数据来源：写 {'、'.join(SOURCE_KINDS)} 之一")
+        level = r.integer(item, "level", where, 0, 5)
+        result.append(
+            Row(
+                code=code,
+                name=r.text(item, "name", where, required=True),
+                source=source,
+                unit=r.text(item, "unit", where) or None,
+                decimals=r.integer(item, "decimals", where, 0, 6),
+                level=parsed.depth if level is None else level,
+            )
+        )
+    _check_cycles(r, {row.code: row.source for row in result}, "rows")
+    return tuple(result)
+
+
+def _columns(r: _Reader, data: dict, layout: str, row_codes: set[str]) -> tuple[Column, ...]:
+    items = data.get("columns")
+    if not isinstance(items, list) or not items:
+        raise r.fail("columns", "应至少有一列（[[columns]]）")
+    keys = [i.get("key") for i in items if isinstance(i, dict)]
+    fields = FIELDS_BY_LAYOUT[layout]
+    result: list[Column] = []
+    seen: set[str] = set()
+    letters = iter(_CHINESE_NUMBERS)
+    numbers = iter(range(1, 100))
+    numbered = False
+    for i, item in enumerate(items):
+        where = f"columns[{i + 1}]"
+        if not isinstance(item, dict):
+            raise r.fail(where, "应为一个表（[[columns]]）")
+        r.known_keys(item, _COLUMN_KEYS, where)
+        key = r.text(item, "key", where, required=True)
+        if not _KEY.fullmatch(key):
+            raise r.fail(_join(where, "key"), f"“{key}”只能由小写字母、数字和 _ 组成")
+        if key in seen:
+            raise r.fail(_join(where, "key"), f"“{key}”重复")
+        seen.add(key)
+        kind = r.choice(item, "kind", where, ("field", "value", "change_pct"), "field")
+        column: dict[str, Any] = {"key": key, "kind": kind}
+        if kind == "field":
+            name = r.text(item, "field", where, required=True)
+            if name not in fields:
+                raise r.fail(_join(where, "field"), f"布局 {layout} 的列可用：{'、'.join(fields)}")
+            column["field"] = name
+            default_title = fields[name]
+        elif kind == "value":
+            if layout not in ("rows", "units"):
+                raise r.fail(_join(where, "kind"), f"布局 {layout} 没有数值列（用 field 列）")
+            column["period"] = r.choice(item, "period", where, COLUMN_PERIODS, "current")
+            source = _source(r, item, where, set(keys) - {key})
+            if layout == "units" and source is None:
+                raise r.fail(where, f"分单位表的数值列须写数据来源：{'、'.join(SOURCE_KINDS)} 之一")
+            if layout == "rows" and source is not None:
+                raise r.fail(where, "指标表的数据来源写在各行（[[rows]]）里，列只写 period")
+            column["source"] = source
+            default_title = {"current": "本期", "last_year": "上年同期", "year": "本年"}[column["period"]]
+        else:
+            of = item.get("of")
+            if not (isinstance(of, list) and len(of) == 2 and all(k in keys for k in of)):
+                raise r.fail(_join(where, "of"), '应为两个数值列的 key，如 ["current", "last_year"]')
+            column["of"] = (of[0], of[1])
+            default_title = "增减%"
+        column["title"] = r.text(item, "title", where, default=default_title) or default_title
+        number = item.get("number")
+        if number is None:
+            # 甲乙丙 for the descriptive columns on the left, 1 2 3 from the first data column on.
+            letter = next(letters, None) if kind == "field" and not numbered else None
+            number = letter or str(next(numbers))
+        elif not isinstance(number, str | int) or isinstance(number, bool):
+            raise r.fail(_join(where, "number"), '栏号应为文字或数字，如 "甲" 或 1')
+        elif str(number).isdigit():
+            numbers = iter(range(int(number) + 1, 100))
+        numbered = numbered or str(number).isdigit()
+        column["number"] = str(number)
+        column["group"] = r.text(item, "group", where) or None
+        column["decimals"] = r.integer(item, "decimals", where, 0, 6)
+        width = item.get("width")
+        if width is not None and (
+            not isinstance(width, int | float) or isinstance(width, bool) or width <= 0
+        ):
+            raise r.fail(_join(where, "width"), "列宽应为正数（以汉字个数计）")
+        column["width"] = float(width) if width is not None else None
+        result.append(Column(**column))
+    by_key = {c.key: c for c in result}
+    for i, c in enumerate(result):
+        if c.kind == "change_pct" and any(by_key[k].kind != "value" for k in c.of or ()):
+            raise r.fail(f"columns[{i + 1}].of", '须指向两个数值列（kind = "value"）')
+    if layout == "units":
+        _check_cycles(r, {c.key: c.source for c in result if c.source is not None}, "columns")
+    del row_codes  # row references were checked while reading the rows
+    return tuple(result)
+
+
+def _check_cycles(r: _Reader, sources: dict[str, Source], where: str) -> None:
+    """A formula may use other formulas, never itself through a chain (it would have no value)."""
+    state: dict[str, int] = {}
+
+    def visit(name: str, chain: list[str]) -> None:
+        if state.get(name) == 2:
+            return
+        if state.get(name) == 1:
+            loop = " → ".join([*chain[chain.index(name) :], name])
+            raise r.fail(where, f"公式循环引用：{loop}")
+        state[name] = 1
+        source = sources.get(name)
+        for dep in source.depends_on if source is not None else ():
+            visit(dep, [*chain, name])
+        state[name] = 2
+
+    for name in sources:
+        visit(name, [])
