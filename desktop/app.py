@@ -348,6 +348,28 @@ def _switch_database(session: _Session, window, path_text: str) -> None:
     log.info("switched to database %s", new_path)
 
 
+def _reopen_database(session: _Session, window) -> None:
+    """After a restore from backup: reopen the same file (keeping its lock), migrating an older backup."""
+    from desktop.store.db import DatabaseError
+    from desktop.store.migrations import open_database
+
+    if session.db_path is None:
+        return
+    try:
+        conn = open_database(session.db_path, create=False).conn
+    except DatabaseError as exc:
+        from PySide6.QtWidgets import QMessageBox
+
+        QMessageBox.warning(window, "无法打开恢复后的数据库", exc.message)
+        return
+    old = session.conn
+    session.conn = conn
+    window.set_database(conn, session.db_path)
+    if old is not None:
+        old.close()
+    log.info("reopened %s after a restore", session.db_path)
+
+
 def _arm_startup_probe(app, window, t0: float) -> None:
     """After the first paint of the window has been processed, print the time since t0 and quit."""
     from PySide6.QtCore import QEvent, QObject, QTimer
@@ -400,6 +422,9 @@ def main(argv: list[str] | None = None) -> int:
 
         window = MainWindow(session.conn, session.db_path)
         window.database_open_requested.connect(lambda path: _switch_database(session, window, path))
+        window.database_restored.connect(lambda _path: _reopen_database(session, window))
+        if not probe:
+            window.schedule_daily_backup()
         if probe:
             _arm_startup_probe(app, window, t0)
         window.show()

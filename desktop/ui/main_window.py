@@ -50,6 +50,7 @@ _PANEL_TITLE_STYLE = "font-weight: bold;"
 class MainWindow(QMainWindow):
     data_changed = Signal(object)  # an OpChanges, or None for "everything may have changed"
     database_open_requested = Signal(str)
+    database_restored = Signal(str)  # the file was overwritten from a backup: reopen (and migrate) it
     org_unit_selected = Signal(int)
     plan_selected = Signal(int)
 
@@ -152,6 +153,14 @@ class MainWindow(QMainWindow):
         self.open_action.setShortcut(QKeySequence.StandardKey.Open)
         self.open_action.triggered.connect(self.choose_database)
         file_menu.addAction(self.open_action)
+        file_menu.addSeparator()
+        self.import_action = QAction(self.tr("导入数据(&I)…"), self)
+        self.import_action.setShortcut(QKeySequence("Ctrl+I"))
+        self.import_action.triggered.connect(self.show_import)
+        file_menu.addAction(self.import_action)
+        self.backup_action = QAction(self.tr("备份与恢复(&B)…"), self)
+        self.backup_action.triggered.connect(self.show_backups)
+        file_menu.addAction(self.backup_action)
         file_menu.addSeparator()
         self.quit_action = QAction(self.tr("退出(&X)"), self)
         self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
@@ -268,6 +277,42 @@ class MainWindow(QMainWindow):
         )
         if path:
             self.database_open_requested.emit(path)
+
+    def show_import(self):
+        """文件 → 导入数据…: preview a workbook or CSV, then apply it in one transaction."""
+        from desktop.ui.importing.import_dialog import ImportDialog
+
+        dialog = ImportDialog(self._conn, self._db_path, self.runner, self)
+        if self._unit_id is not None:
+            dialog.set_default_unit(self._unit_id)
+        dialog.data_changed.connect(self.data_changed)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+    def show_backups(self):
+        """文件 → 备份与恢复…: list backups, back up now, restore one."""
+        from desktop.ui.backups.restore_dialog import RestoreDialog
+
+        dialog = RestoreDialog(self._db_path, self)
+        dialog.restored.connect(lambda path: self.database_restored.emit(str(path)))
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+    def schedule_daily_backup(self, delay_ms: int = 3000) -> None:
+        """Soon after start, take the day's automatic backup in the background if one is due."""
+        from PySide6.QtCore import QTimer
+
+        def start() -> None:
+            from desktop.ops.backups import backup_if_due
+
+            path = self._db_path
+            self.runner.run(
+                lambda conn, _progress: backup_if_due(conn, path), title="自动备份", show_progress=False
+            )
+
+        QTimer.singleShot(delay_ms, start)
 
     def closeEvent(self, event) -> None:
         if self._runner is not None:

@@ -22,4 +22,12 @@ class PageSpec:
     shortcut: str = ""
 
 
-PAGES: tuple[PageSpec, ...] = ()
+# After the plan library (Ctrl+1), in the order of a clerk's and a statistician's year.
+PAGES: tuple[PageSpec, ...] = (
+    PageSpec("entry", "数据填报", "desktop.ui.entry.form_page", "FormEntryPage", "Ctrl+2"),
+    PageSpec("proxy", "代报", "desktop.ui.entry.proxy_page", "ProxyGridPage", "Ctrl+3"),
+    PageSpec("projects", "重点项目", "desktop.ui.projects.projects_page", "ProjectsPage", "Ctrl+4"),
+    PageSpec("monitoring", "规划监测", "desktop.ui.monitoring.monitoring_page", "MonitoringPage", "Ctrl+5"),
+    PageSpec("scorecard", "乡镇记分卡", "desktop.ui.monitoring.scorecard_page", "ScorecardPage", "Ctrl+6"),
+    PageSpec("returns", "报表", "desktop.ui.returns.returns_page", "ReturnsPage", "Ctrl+7"),
+)

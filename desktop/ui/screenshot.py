@@ -15,6 +15,7 @@ from desktop.store.migrations import open_database
 from desktop.store.plans import list_plans
 from desktop.ui.error_dialog import ErrorDialog, format_error_report
 from desktop.ui.main_window import DEFAULT_SIZE, MainWindow
+from desktop.ui.pages import PAGES
 from desktop.ui.plan_library_page import preferred_plan
 from desktop.ui.qt_setup import ensure_application
 
@@ -33,8 +34,41 @@ def _grab(widget: QWidget, path: Path) -> Path:
     return path
 
 
+def _prepare_demo_page(key: str, page: QWidget, conn) -> None:
+    """Point a page at the demo selection that shows it best (only on the demo county, where codes are known)."""
+    if key == "entry":
+        from desktop.ui.entry import DEMO_FORM
+
+        page.set_selection(*DEMO_FORM)
+    elif key == "proxy":
+        from desktop.ui.entry import DEMO_PROXY
+
+        page.set_selection(*DEMO_PROXY)
+    elif key == "projects":
+        plan = preferred_plan(list_plans(conn))
+        if plan is not None:
+            page.select_plan(plan.id)
+
+
+def _render_pages(window: MainWindow, out_dir: Path, demo: bool) -> list[Path]:
+    """Each page of the window, opened in its tab, as <key>.png (the window as a clerk sees it)."""
+    written = []
+    app = QApplication.instance()
+    for spec in PAGES:
+        page = window.open_page(spec.key)
+        if demo:
+            _prepare_demo_page(spec.key, page, window.conn)
+        # Pages compute in the background: let their tasks finish and their results arrive.
+        for _ in range(3):
+            window.runner.wait_idle()
+            _settle(app)
+        written.append(_grab(window, out_dir / f"{spec.key}.png"))
+    window.tabs.setCurrentIndex(0)
+    return written
+
+
 def render_screens(db_path: Path, out_dir: Path) -> list[Path]:
-    """Open db_path, render main.png (plus about.png and error_dialog.png) into out_dir, return the paths."""
+    """Open db_path, render main.png, one PNG per page, about.png and error_dialog.png into out_dir."""
     app = ensure_application()
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -47,6 +81,7 @@ def render_screens(db_path: Path, out_dir: Path) -> list[Path]:
         if plan is not None:
             window.select_plan(plan.id)
         written.append(_grab(window, out_dir / "main.png"))
+        written.extend(_render_pages(window, out_dir, demo=window.is_demo))
 
         about = window.show_about()
         written.append(_grab(about, out_dir / "about.png"))

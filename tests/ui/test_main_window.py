@@ -193,3 +193,79 @@ def test_screenshot_renders_a_non_blank_png(sample_db_path, tmp_path, _bundled_f
     # the demo banner's yellow is at the top of the window, below the menu bar
     banner = image.pixelColor(640, 30)
     assert banner.red() > 200 and banner.green() > 180 and banner.blue() < 170
+
+
+def test_file_menu_opens_import_and_backup_dialogs(window, qtbot):
+    importer = window.show_import()
+    assert importer.isVisible()
+    importer.close()
+    backups = window.show_backups()
+    assert backups.isVisible()
+    restored = []
+    window.database_restored.connect(restored.append)
+    backups.restored.emit(window.db_path)
+    assert restored == [str(window.db_path)]
+    backups.close()
+
+
+def test_daily_backup_is_taken_in_the_background(window, qtbot):
+    from desktop.ops.backups import list_backups
+
+    window.schedule_daily_backup(delay_ms=0)
+    qtbot.waitUntil(lambda: len(list_backups(window.db_path)) == 1, timeout=5000)
+    assert list_backups(window.db_path)[0].reason == "每日"
+
+
+@pytest.fixture(scope="module")
+def demo_db_path(tmp_path_factory):
+    from desktop.ops.init_db import init_database
+
+    path = tmp_path_factory.mktemp("demo") / "demo.sqlite"
+    init_database(path, demo=True).conn.close()
+    return path
+
+
+def test_every_page_opens_in_its_tab_follows_the_tree_and_refreshes(
+    qtbot, demo_db_path, tmp_path, _bundled_font
+):
+    """Pages are built on first use, get the selected unit, and refresh when another page writes."""
+    import shutil
+
+    from desktop.ops.changes import OpChanges
+    from desktop.ui.pages import PAGES
+
+    path = tmp_path / "demo.sqlite"
+    shutil.copyfile(demo_db_path, path)
+    conn = connect(path)
+    win = MainWindow(conn, path)
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    assert set(win.pages) == {"plans"}  # nothing else is built at start-up
+
+    county = win.org_model.index(0, 0)
+    win.tree_view.setCurrentIndex(county)
+    refreshed = []
+    for spec in PAGES:
+        page = win.open_page(spec.key)
+        assert win.tabs.currentWidget() is page and win.tabs.tabText(win.tabs.currentIndex()) == spec.title
+        original = page.refresh
+        page.refresh = lambda changes=None, key=spec.key, original=original: (
+            refreshed.append(key),
+            original(changes),
+        )
+    win.runner.wait_idle()
+    win.pages["entry"].data_changed.emit(OpChanges(values=True))
+    win.runner.wait_idle()
+    assert set(refreshed) == {spec.key for spec in PAGES}
+    win.close()
+    conn.close()
+
+
+def test_ctrl_number_switches_pages(window, qtbot):
+    from PySide6.QtTest import QTest
+
+    QTest.keyClick(window, Qt.Key.Key_7, Qt.KeyboardModifier.ControlModifier)
+    assert window.tabs.tabText(window.tabs.currentIndex()) == "报表"
+    QTest.keyClick(window, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
+    assert window.tabs.currentWidget() is window.plan_page
