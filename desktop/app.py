@@ -71,6 +71,52 @@ def no_display_message(env: Mapping[str, str], platform: str) -> str | None:
     return NO_DISPLAY_MESSAGE
 
 
+# Libraries Qt's X11 platform plugin loads (libQt6XcbQpa), with the Debian/Ubuntu package of each. A desktop
+# Linux usually has them; a minimal one often lacks libxcb-cursor0, and then Qt aborts with a core dump.
+XCB_LIBRARIES = {
+    "libxcb-cursor.so.0": "libxcb-cursor0",
+    "libxcb-icccm.so.4": "libxcb-icccm4",
+    "libxcb-keysyms.so.1": "libxcb-keysyms1",
+    "libxcb-image.so.0": "libxcb-image0",
+    "libxcb-render-util.so.0": "libxcb-render-util0",
+    "libxcb-randr.so.0": "libxcb-randr0",
+    "libxcb-shape.so.0": "libxcb-shape0",
+    "libxcb-xkb.so.1": "libxcb-xkb1",
+    "libxkbcommon-x11.so.0": "libxkbcommon-x11-0",
+}
+
+
+def missing_qt_libraries_message(
+    env: Mapping[str, str], platform: str, can_load: Callable[[str], bool] | None = None
+) -> str | None:
+    """On Linux/X11, the message to print when Qt's xcb plugin would abort for want of system libraries."""
+    if not platform.startswith("linux") or env.get("WAYLAND_DISPLAY"):
+        return None
+    if env.get("QT_QPA_PLATFORM", "xcb").split(":")[0] != "xcb":
+        return None
+    can_load = can_load or _can_load_library
+    missing = [package for library, package in XCB_LIBRARIES.items() if not can_load(library)]
+    if not missing:
+        return None
+    packages = " ".join(missing)
+    return (
+        f"缺少图形界面所需的系统库，无法打开主窗口。请先安装：\n    sudo apt-get install {packages}\n"
+        "（或不开窗口：QT_QPA_PLATFORM=offscreen healthdesk …）\n\n"
+        f"System libraries that Qt needs for the window are missing. Install them first:\n"
+        f"    sudo apt-get install {packages}\n"
+    )
+
+
+def _can_load_library(name: str) -> bool:
+    import ctypes
+
+    try:
+        ctypes.CDLL(name)
+    except OSError:
+        return False
+    return True
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="healthdesk", description=f"{APP_NAME_ZH}（{APP_NAME}）主窗口", add_help=False
@@ -397,7 +443,9 @@ def main(argv: list[str] | None = None) -> int:
     probe = args.quit_after_shown or os.environ.get(PROBE_ENV) == "1"
     t0 = args.t0 if args.t0 is not None else _IMPORTED_AT
 
-    message = no_display_message(os.environ, sys.platform)
+    message = no_display_message(os.environ, sys.platform) or missing_qt_libraries_message(
+        os.environ, sys.platform
+    )
     if message is not None:
         _write_err(message)
         return EXIT_NO_DISPLAY

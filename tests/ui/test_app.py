@@ -349,3 +349,19 @@ def test_first_start_creates_the_default_database_with_the_demo_county(tmp_path)
         assert get_setting(conn, "demo") == "1"
     finally:
         conn.close()
+
+
+def test_missing_x11_libraries_are_named_with_their_packages():
+    from desktop.app import missing_qt_libraries_message
+
+    env = {"DISPLAY": ":0"}
+    message = missing_qt_libraries_message(env, "linux", can_load=lambda lib: lib != "libxcb-cursor.so.0")
+    assert message is not None and "sudo apt-get install libxcb-cursor0" in message
+    assert missing_qt_libraries_message(env, "linux", can_load=lambda lib: True) is None
+    # Not X11: Windows, Wayland, or an explicit other platform plugin such as offscreen.
+    assert missing_qt_libraries_message(env, "win32", can_load=lambda lib: False) is None
+    assert missing_qt_libraries_message({"WAYLAND_DISPLAY": "w"}, "linux", can_load=lambda lib: False) is None
+    assert (
+        missing_qt_libraries_message({"QT_QPA_PLATFORM": "offscreen"}, "linux", can_load=lambda lib: False)
+        is None
+    )
