@@ -457,7 +457,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         app = create_application(sys.argv[0] if sys.argv else APP_NAME)
         _install_qt_message_handler()
-        from desktop.ui.error_dialog import ErrorReporter
+        from desktop.ui.error_reporter import ErrorReporter
 
         reporter = ErrorReporter(log_path, app)
         install_excepthooks(log_path, reporter.report)

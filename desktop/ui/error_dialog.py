@@ -1,7 +1,7 @@
 """What the user sees instead of a traceback: a calm Chinese message, details on request, the log file's path.
 
-`ErrorReporter` is the one object the program's exception hooks talk to; it may be called from any thread and
-always shows the dialog on the GUI thread (a queued signal), one dialog at a time.
+The program's exception hooks talk to desktop.ui.error_reporter.ErrorReporter, which imports this module only
+when the first error is shown (its widgets' enums cost tens of milliseconds at start-up).
 """
 
 from __future__ import annotations
@@ -14,10 +14,9 @@ from datetime import datetime
 from pathlib import Path
 from types import TracebackType
 
-from PySide6.QtCore import QObject, Qt, Signal, Slot
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
-    QApplication,
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
@@ -136,39 +135,6 @@ class ErrorDialog(QDialog):
     def copy_details(self) -> None:
         QGuiApplication.clipboard().setText(self._details)
         self.copy_button.setText(self.tr("已复制"))
-
-
-class ErrorReporter(QObject):
-    """Shows ErrorDialog for errors reported from any thread; one dialog at a time, the rest only logged."""
-
-    reported = Signal(str, str)
-
-    def __init__(self, log_path: Path | None, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.log_path = log_path
-        self.dialog: ErrorDialog | None = None
-        self.suppressed = 0
-        # Auto connection: emitted from a worker thread it is queued to the thread this object lives in.
-        self.reported.connect(self._show)
-
-    def report(self, summary: str, details: str) -> None:
-        self.reported.emit(summary, details)
-
-    @Slot(str, str)
-    def _show(self, summary: str, details: str) -> None:
-        if self.dialog is not None and self.dialog.isVisible():
-            # An error in a paint handler repeats many times a second; one dialog is enough.
-            self.suppressed += 1
-            return
-        parent = QApplication.activeWindow()
-        self.dialog = ErrorDialog(summary, details, self.log_path, parent)
-        self.dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        self.dialog.destroyed.connect(self._forget)
-        self.dialog.setModal(True)
-        self.dialog.show()
-
-    def _forget(self) -> None:
-        self.dialog = None
 
 
 class DatabaseOpenErrorDialog(QMessageBox):

@@ -72,7 +72,7 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self.data_changed.connect(self.refresh)
         self.resize(*DEFAULT_SIZE)
-        self.refresh()
+        self._refresh_frame(None)  # the plan page loaded itself; loading it twice would double start-up work
 
     # --- construction ------------------------------------------------------------------------------------
 
@@ -230,14 +230,18 @@ class MainWindow(QMainWindow):
 
     def refresh(self, changes: object | None = None) -> None:
         """Re-read what the window shows and pass the change on to every page that exists."""
+        self._refresh_frame(changes)
+        for page in self.pages.values():
+            page.refresh(changes)
+
+    def _refresh_frame(self, changes: object | None) -> None:
+        """The window's own parts: demo banner, org tree, title and status bar."""
         self._demo = get_setting(self._conn, "demo") == "1"
         if changes is None or getattr(changes, "org_units", False):
             units = list_org_units(self._conn)
             self._unit_count = len(units)
             self.org_model.load(units)
             self.tree_view.expandToDepth(0)
-        for page in self.pages.values():
-            page.refresh(changes)
         self._update_frame(self._unit_count, len(list_plans(self._conn)), len(list_indicators(self._conn)))
 
     def open_page(self, key: str) -> QWidget:

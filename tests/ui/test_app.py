@@ -22,7 +22,8 @@ from desktop.app import (
     no_display_message,
     setup_logging,
 )
-from desktop.ui.error_dialog import DatabaseOpenErrorDialog, ErrorDialog, ErrorReporter, format_error_report
+from desktop.ui.error_dialog import DatabaseOpenErrorDialog, ErrorDialog, format_error_report
+from desktop.ui.error_reporter import ErrorReporter
 
 REPO = Path(__file__).resolve().parents[2]
 
