@@ -483,33 +483,45 @@ class _Reader:
     def _long_row(self, layout: SheetLayout, number: int, row: Sequence[Any]) -> None:
         if _blank(row):
             return
-        self.rows_read += 1
         c = layout.columns
-        value = value_cell(_at(row, c[F_VALUE]))
-        if value is None:
-            layout.blank_values += 1
-            return
-        layout.records += 1
-        self.records.append(
-            RawRecord(
-                sheet=layout,
-                row=number,
-                unit_code=code_text(_at(row, c[F_UNIT])),
-                element_code=code_text(_at(row, c[F_ELEMENT])),
-                row_code=None,
-                period=period_text(_at(row, c[F_PERIOD])),
-                value=value,
-                comment=_comment(_at(row, c.get(F_COMMENT))),
-            )
+        self._keep(
+            layout,
+            number,
+            row,
+            unit_code=code_text(_at(row, c[F_UNIT])),
+            element_code=code_text(_at(row, c[F_ELEMENT])),
+            row_code=None,
+            period=period_text(_at(row, c[F_PERIOD])),
         )
 
     def _form_row(self, layout: SheetLayout, number: int, row: Sequence[Any]) -> None:
-        c = layout.columns
-        row_code = code_text(_at(row, c[F_ROW]))
+        row_code = code_text(_at(row, layout.columns[F_ROW]))
         if row_code is None:
             return  # a heading ("一、床位") or a note under the table
+        self._keep(
+            layout,
+            number,
+            row,
+            unit_code=layout.unit_code,
+            element_code=None,
+            row_code=row_code,
+            period=layout.period,
+        )
+
+    def _keep(
+        self,
+        layout: SheetLayout,
+        number: int,
+        row: Sequence[Any],
+        *,
+        unit_code: str | None,
+        element_code: str | None,
+        row_code: str | None,
+        period: str | None,
+    ) -> None:
+        """Count a data row read; keep its value as a record, or count it blank."""
         self.rows_read += 1
-        value = value_cell(_at(row, c[F_VALUE]))
+        value = value_cell(_at(row, layout.columns[F_VALUE]))
         if value is None:
             layout.blank_values += 1
             return
@@ -518,12 +530,12 @@ class _Reader:
             RawRecord(
                 sheet=layout,
                 row=number,
-                unit_code=layout.unit_code,
-                element_code=None,
+                unit_code=unit_code,
+                element_code=element_code,
                 row_code=row_code,
-                period=layout.period,
+                period=period,
                 value=value,
-                comment=_comment(_at(row, c.get(F_COMMENT))),
+                comment=_comment(_at(row, layout.columns.get(F_COMMENT))),
             )
         )
 

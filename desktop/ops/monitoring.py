@@ -235,6 +235,17 @@ def _with_coverage(reason: str, latest_year: int | None, coverage: Mapping[int, 
     return reason
 
 
+def _values_up_to(series: Mapping[int, UnitValue], year: int) -> dict[int, float]:
+    return {y: v.value for y, v in series.items() if v.value is not None and y <= year}
+
+
+def _written_baseline(
+    row: plans.PlanIndicator, plan_baseline_year: int | None, use_plan_baseline: bool
+) -> tuple[int | None, float | None]:
+    """The row's baseline year (else the plan's) and its written value where it describes the unit judged."""
+    return row.baseline_year or plan_baseline_year, row.baseline_value if use_plan_baseline else None
+
+
 @dataclass(frozen=True)
 class HeadlineStatus:
     """A row's headline judgement alone, as a scorecard cell needs it."""
@@ -263,17 +274,14 @@ def judge_headline(
     references: Mapping[int, float] | None = None,
 ) -> HeadlineStatus:
     """What evaluate_row says about the headline milestone, without judging the others (scorecards)."""
-    numbers = {y: v.value for y, v in series.items() if v.value is not None and y <= year}
+    numbers = _values_up_to(series, year)
     latest = max(numbers) if numbers else None
     target = headline_target(row, year)
     if target is None:
         status, reason, shown = "cannot_judge", "规划未给出目标年份的目标值，不作评价。", "—"
     else:
         unit = display_unit(row.unit_as_written or spec.unit)
-        baseline = (
-            row.baseline_year or plan_baseline_year,
-            row.baseline_value if use_plan_baseline else None,
-        )
+        baseline = _written_baseline(row, plan_baseline_year, use_plan_baseline)
         evaluation = _judge(target, spec, numbers, year, baseline, settings, references or {}, unit)
         coverage = (
             {evaluation.latest_year: series[evaluation.latest_year].coverage_zh}
@@ -307,9 +315,8 @@ def evaluate_row(
     """Judge every milestone of one plan row from the unit's yearly values (see the module docstring)."""
     references = references or {}
     unit = display_unit(row.unit_as_written or spec.unit)
-    numbers = {y: v.value for y, v in series.items() if v.value is not None and y <= year}
-    b_year = row.baseline_year or plan_baseline_year
-    b_value = row.baseline_value if use_plan_baseline else None
+    numbers = _values_up_to(series, year)
+    b_year, b_value = _written_baseline(row, plan_baseline_year, use_plan_baseline)
     if b_value is not None:
         b_source = "plan"
     elif b_year is not None and b_year in numbers:
@@ -383,9 +390,10 @@ def uses_plan_baseline(plan: plans.Plan, unit: orgunits.OrgUnit) -> bool:
     return unit.parent_id is None and plan.level in (None, "county")
 
 
-def _plan_and_unit(
+def plan_and_unit(
     conn: sqlite3.Connection, plan_id: int, unit_id: int | None, tree: UnitTree
 ) -> tuple[plans.Plan, orgunits.OrgUnit]:
+    """The plan and the unit to judge (default: the county); MonitoringError names whichever is unknown."""
     plan = plans.get_plan(conn, plan_id)
     if plan is None:
         raise MonitoringError(f"找不到规划（编号 {plan_id}）")
@@ -408,7 +416,7 @@ def evaluate_plan(
 ) -> PlanProgress:
     """Every indicator row of the plan at unit_id (default: the county) with data up to year."""
     tree = UnitTree.load(conn)
-    plan, unit = _plan_and_unit(conn, plan_id, unit_id, tree)
+    plan, unit = plan_and_unit(conn, plan_id, unit_id, tree)
     rows = plans.list_plan_indicators(conn, plan.id)
     specs = load_indicator_specs(conn, {r.indicator_id for r in rows})
     settings = settings or load_status_settings(conn)

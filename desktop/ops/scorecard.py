@@ -25,14 +25,14 @@ from desktop.ops.monitoring import (
     STATUS_COLOURS,
     STATUS_ORDER,
     HeadlineStatus,
-    MonitoringError,
     display_unit,
     headline_target,
     judge_headline,
     load_reference_values,
     load_status_settings,
-    root_unit,
+    plan_and_unit,
     series_years,
+    uses_plan_baseline,
 )
 from desktop.ops.progress import Progress, report
 from desktop.store import orgunits, plans
@@ -103,12 +103,7 @@ def compute_scorecard(
     """The scorecard of plan_id for year: the units below parent_unit_id (default: the county's townships)
     against the plan's rows (default: all, else those in plan_indicator_ids, in the plan's order)."""
     tree = UnitTree.load(conn)
-    plan = plans.get_plan(conn, plan_id)
-    if plan is None:
-        raise MonitoringError(f"找不到规划（编号 {plan_id}）")
-    parent = root_unit(tree) if parent_unit_id is None else tree.units.get(parent_unit_id)
-    if parent is None:
-        raise MonitoringError(f"找不到机构（编号 {parent_unit_id}）")
+    plan, parent = plan_and_unit(conn, plan_id, parent_unit_id, tree)
     rows = plans.list_plan_indicators(conn, plan.id)
     if plan_indicator_ids is not None:
         wanted = set(plan_indicator_ids)
@@ -141,7 +136,7 @@ def compute_scorecard(
             references=references,
         )
 
-    own_area = parent.parent_id is None and plan.level in (None, "county")
+    own_area = uses_plan_baseline(plan, parent)
     columns = []
     for row in rows:
         headline = headline_target(row, year)

@@ -8,10 +8,11 @@ committed behind the caller's back (the sqlite3 module's implicit transactions a
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 # 'CHD1' — marks the file as a County Health Desk database, so a random SQLite file is never migrated.
 APPLICATION_ID = 0x43484431
@@ -92,6 +93,20 @@ def _next_savepoint() -> int:
     global _savepoint_counter
     _savepoint_counter += 1
     return _savepoint_counter
+
+
+def insert_row(conn: sqlite3.Connection, table: str, fields: Mapping[str, Any]) -> int:
+    """Insert one row of the given columns and return its id.
+
+    The table and column names go into the SQL text, so they must come from the program (a checked list),
+    never from a file or a user; the values always go as parameters.
+    """
+    names = list(fields)
+    cur = conn.execute(
+        f"INSERT INTO {table} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})",
+        [fields[k] for k in names],
+    )
+    return int(cur.lastrowid)
 
 
 def backup_to(conn: sqlite3.Connection, dest: Path) -> Path:

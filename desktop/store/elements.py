@@ -6,6 +6,8 @@ import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
+from desktop.store.db import insert_row
+
 
 @dataclass(frozen=True)
 class DataElement:
@@ -54,25 +56,16 @@ _ELEMENT_COLUMNS = (
 _SET_COLUMNS = "id, code, name, period_type, deadline, description"
 
 
-def _insert(conn: sqlite3.Connection, table: str, fields: dict[str, Any]) -> int:
-    names = list(fields)
-    cur = conn.execute(
-        f"INSERT INTO {table} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})",
-        [fields[k] for k in names],
-    )
-    return int(cur.lastrowid)
-
-
 def insert_data_element(conn: sqlite3.Connection, **fields: Any) -> int:
     """Insert a data element (code, name, value_type required) and return its id."""
-    return _insert(conn, "data_element", fields)
+    return insert_row(conn, "data_element", fields)
 
 
 def insert_data_set(
     conn: sqlite3.Connection, *, unit_types: list[str] | tuple[str, ...] = (), **fields: Any
 ) -> int:
     """Insert a data set with the unit types that fill it, and return its id."""
-    data_set_id = _insert(conn, "data_set", fields)
+    data_set_id = insert_row(conn, "data_set", fields)
     conn.executemany(
         "INSERT INTO data_set_unit_type (data_set_id, unit_type) VALUES (?, ?)",
         [(data_set_id, t) for t in unit_types],
@@ -82,7 +75,7 @@ def insert_data_set(
 
 def insert_data_set_row(conn: sqlite3.Connection, **fields: Any) -> int:
     """Insert a form row (data_set_id, row_code, label, sort_order required) and return its id."""
-    return _insert(conn, "data_set_row", fields)
+    return insert_row(conn, "data_set_row", fields)
 
 
 def get_element(conn: sqlite3.Connection, element_id: int) -> DataElement | None:

@@ -6,6 +6,8 @@ import sqlite3
 from dataclasses import dataclass, field
 from typing import Any
 
+from desktop.store.db import insert_row
+
 
 @dataclass(frozen=True)
 class Plan:
@@ -83,22 +85,12 @@ _TARGET_FIELDS = (
 
 def insert_plan(conn: sqlite3.Connection, **fields: Any) -> int:
     """Insert a plan; fields are the plan table's columns (code and title required)."""
-    names = [k for k in fields if k != "id"]
-    cur = conn.execute(
-        f"INSERT INTO plan ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})",
-        [fields[k] for k in names],
-    )
-    return int(cur.lastrowid)
+    return insert_row(conn, "plan", {k: v for k, v in fields.items() if k != "id"})
 
 
 def insert_plan_indicator(conn: sqlite3.Connection, **fields: Any) -> int:
     """Insert one row of a plan's indicator table (plan_id, indicator_id, name_as_written required)."""
-    names = [k for k in fields if k != "id"]
-    cur = conn.execute(
-        f"INSERT INTO plan_indicator ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})",
-        [fields[k] for k in names],
-    )
-    return int(cur.lastrowid)
+    return insert_row(conn, "plan_indicator", {k: v for k, v in fields.items() if k != "id"})
 
 
 def insert_target(

@@ -9,6 +9,8 @@ import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
+from desktop.store.db import insert_row
+
 STAGES = ("谋划", "前期", "在建", "竣工", "投用")
 
 
@@ -79,17 +81,23 @@ def _checked(fields: dict[str, Any], allowed: tuple[str, ...], table: str) -> li
     return list(fields)
 
 
+def _update(
+    conn: sqlite3.Connection, table: str, row_id: int, fields: dict[str, Any], allowed: tuple[str, ...]
+) -> None:
+    names = _checked(fields, allowed, table)
+    conn.execute(
+        f"UPDATE {table} SET {', '.join(f'{k} = ?' for k in names)} WHERE id = ?",
+        [*(fields[k] for k in names), row_id],
+    )
+
+
 def insert_project(conn: sqlite3.Connection, *, name: str, **fields: Any) -> int:
     """Insert a project (name required; other keys are project columns) and return its id."""
     data = {"name": name, **fields}
     if "suspended" in data:
         data["suspended"] = int(bool(data["suspended"]))
-    names = _checked(data, _PROJECT_FIELDS, "project")
-    cur = conn.execute(
-        f"INSERT INTO project ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})",
-        [data[k] for k in names],
-    )
-    return int(cur.lastrowid)
+    _checked(data, _PROJECT_FIELDS, "project")
+    return insert_row(conn, "project", data)
 
 
 def update_project(conn: sqlite3.Connection, project_id: int, **fields: Any) -> None:
@@ -98,33 +106,21 @@ def update_project(conn: sqlite3.Connection, project_id: int, **fields: Any) -> 
         return
     if "suspended" in fields:
         fields["suspended"] = int(bool(fields["suspended"]))
-    names = _checked(fields, _PROJECT_FIELDS, "project")
-    conn.execute(
-        f"UPDATE project SET {', '.join(f'{k} = ?' for k in names)} WHERE id = ?",
-        [*(fields[k] for k in names), project_id],
-    )
+    _update(conn, "project", project_id, fields, _PROJECT_FIELDS)
 
 
 def insert_milestone(conn: sqlite3.Connection, *, project_id: int, name: str, **fields: Any) -> int:
     """Insert a milestone of a project (due_on/done_on are ISO dates) and return its id."""
     data = {"project_id": project_id, "name": name, **fields}
-    names = _checked(data, _MILESTONE_FIELDS, "milestone")
-    cur = conn.execute(
-        f"INSERT INTO milestone ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})",
-        [data[k] for k in names],
-    )
-    return int(cur.lastrowid)
+    _checked(data, _MILESTONE_FIELDS, "milestone")
+    return insert_row(conn, "milestone", data)
 
 
 def update_milestone(conn: sqlite3.Connection, milestone_id: int, **fields: Any) -> None:
     """Change the given columns of one milestone (done_on, evidence …)."""
     if not fields:
         return
-    names = _checked(fields, _MILESTONE_FIELDS, "milestone")
-    conn.execute(
-        f"UPDATE milestone SET {', '.join(f'{k} = ?' for k in names)} WHERE id = ?",
-        [*(fields[k] for k in names), milestone_id],
-    )
+    _update(conn, "milestone", milestone_id, fields, _MILESTONE_FIELDS)
 
 
 def get_project(conn: sqlite3.Connection, project_id: int) -> Project | None:

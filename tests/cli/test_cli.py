@@ -11,6 +11,7 @@ from desktop.__main__ import main
 
 @pytest.fixture(scope="module")
 def demo_db(tmp_path_factory):
+    # Built by `healthdesk init --demo` rather than taken from the shared demo_template: it tests that command.
     path = tmp_path_factory.mktemp("cli") / "demo.sqlite"
     assert main(["init", "--db", str(path), "--demo"]) == 0
     return path

@@ -13,13 +13,6 @@ from desktop.__main__ import main
 TABLES = Path(__file__).resolve().parents[1] / "data" / "plan_tables"
 
 
-@pytest.fixture
-def demo_db(tmp_path):
-    path = tmp_path / "demo.sqlite"
-    assert main(["init", "--db", str(path), "--demo"]) == 0
-    return path
-
-
 def _plan_count(path: Path) -> int:
     from desktop.store.db import connect
 
@@ -30,9 +23,9 @@ def _plan_count(path: Path) -> int:
         conn.close()
 
 
-def test_progress_prints_every_indicator_with_status_and_reason(demo_db, capsys):
+def test_progress_prints_every_indicator_with_status_and_reason(demo_path, capsys):
     capsys.readouterr()
-    assert main(["progress", "--db", str(demo_db), "--plan", "changle-14th-fyp", "--year", "2024"]) == 0
+    assert main(["progress", "--db", str(demo_path), "--plan", "changle-14th-fyp", "--year", "2024"]) == 0
     out = capsys.readouterr().out
     assert out.startswith("昌乐县“十四五”卫生与健康规划 — 昌乐县 — 2024年")
     assert "33 项指标：" in out
@@ -48,9 +41,9 @@ def test_progress_prints_every_indicator_with_status_and_reason(demo_db, capsys)
         assert part in line
 
 
-def test_progress_json_for_a_township(demo_db, capsys):
+def test_progress_json_for_a_township(demo_path, capsys):
     capsys.readouterr()
-    code = main(["progress", "--db", str(demo_db), "--plan", "1", "--org", "370725104", "--json"])
+    code = main(["progress", "--db", str(demo_path), "--plan", "1", "--org", "370725104", "--json"])
     assert code == 0
     data = json.loads(capsys.readouterr().out)
     assert data["unit"]["name"] == "鄌郚镇" and data["year"] == 2024  # the latest year with data
@@ -70,25 +63,25 @@ def test_progress_json_for_a_township(demo_db, capsys):
         (["--plan", "1", "--year", "24"], "年份“24”不对"),
     ],
 )
-def test_progress_refuses_bad_input(demo_db, capsys, args, message):
+def test_progress_refuses_bad_input(demo_path, capsys, args, message):
     capsys.readouterr()
-    assert main(["progress", "--db", str(demo_db), *args]) == 2
+    assert main(["progress", "--db", str(demo_path), *args]) == 2
     captured = capsys.readouterr()
     assert message in captured.err and captured.out == ""
 
 
-def test_import_table_dry_run_shows_readings_and_stores_nothing(demo_db, capsys):
+def test_import_table_dry_run_shows_readings_and_stores_nothing(demo_path, capsys):
     capsys.readouterr()
     path = TABLES / "liaocheng-2030.tsv"
-    assert main(["plans", "import-table", str(path), "--db", str(demo_db), "--dry-run"]) == 0
+    assert main(["plans", "import-table", str(path), "--db", str(demo_path), "--dry-run"]) == 0
     out = capsys.readouterr().out
     assert "基期（2015年）" in out and "2030年" in out
     assert "比2015年降低10 → 较基期？" in out  # ambiguous readings are marked
     assert "（试运行）共 20 行，20 行对应已有指标；未保存。" in out
-    assert _plan_count(demo_db) == 3
+    assert _plan_count(demo_path) == 3
 
 
-def test_import_table_saves_and_reports_json(demo_db, capsys):
+def test_import_table_saves_and_reports_json(demo_path, capsys):
     capsys.readouterr()
     path = TABLES / "liaocheng-healthy-action.xlsx"
     args = [
@@ -96,7 +89,7 @@ def test_import_table_saves_and_reports_json(demo_db, capsys):
         "import-table",
         str(path),
         "--db",
-        str(demo_db),
+        str(demo_path),
         "--title",
         "健康聊城行动",
         "--baseline-year",
@@ -108,33 +101,33 @@ def test_import_table_saves_and_reports_json(demo_db, capsys):
     assert data["baseline_year"] == 2018 and data["target_years"] == [2022, 2030]
     assert data["rows"][0]["name"] == "人均预期寿命" and data["rows"][0]["unit"] == "岁"
     assert data["rows"][0]["targets"]["2030"]["reading"]["kind"] == "approx"
-    assert _plan_count(demo_db) == 4
-    assert main(["plans", "show", data["saved"]["plan_code"], "--db", str(demo_db), "--json"]) == 0
+    assert _plan_count(demo_path) == 4
+    assert main(["plans", "show", data["saved"]["plan_code"], "--db", str(demo_path), "--json"]) == 0
     shown = json.loads(capsys.readouterr().out)
     assert shown["title"] == "健康聊城行动" and len(shown["indicators"]) == 31
 
 
-def test_import_table_from_stdin(demo_db, capsys, monkeypatch):
+def test_import_table_from_stdin(demo_path, capsys, monkeypatch):
     capsys.readouterr()
     monkeypatch.setattr(
         "sys.stdin", io.StringIO((TABLES / "changle-14th-fyp.tsv").read_text(encoding="utf-8"))
     )
-    assert main(["plans", "import-table", "-", "--db", str(demo_db), "--title", "粘贴的规划"]) == 0
+    assert main(["plans", "import-table", "-", "--db", str(demo_path), "--title", "粘贴的规划"]) == 0
     assert "已保存为规划 4" in capsys.readouterr().out
 
 
-def test_import_table_refuses_unreadable_cells_unless_forced(demo_db, capsys, tmp_path):
+def test_import_table_refuses_unreadable_cells_unless_forced(demo_path, capsys, tmp_path):
     path = tmp_path / "table.txt"
     path.write_text(
         "指标\t2020年\t2025年\n人均预期寿命（岁）\t80\t约八十一\n婴儿死亡率（‰）\t3\t≦4\n", encoding="gbk"
     )
     capsys.readouterr()
-    assert main(["plans", "import-table", str(path), "--db", str(demo_db), "--title", "甲"]) == 2
+    assert main(["plans", "import-table", str(path), "--db", str(demo_path), "--title", "甲"]) == 2
     err = capsys.readouterr().err
     assert "有 1 个单元格无法识别，未保存" in err and "第 2 行“人均预期寿命”2025年目标“约八十一”" in err
-    assert _plan_count(demo_db) == 3
-    assert main(["plans", "import-table", str(path), "--db", str(demo_db), "--title", "甲", "--force"]) == 0
-    assert _plan_count(demo_db) == 4
+    assert _plan_count(demo_path) == 3
+    assert main(["plans", "import-table", str(path), "--db", str(demo_path), "--title", "甲", "--force"]) == 0
+    assert _plan_count(demo_path) == 4
 
 
 @pytest.mark.parametrize(
@@ -145,7 +138,7 @@ def test_import_table_refuses_unreadable_cells_unless_forced(demo_db, capsys, tm
         (["{bad}", "--title", "甲"], "找不到表头行"),
     ],
 )
-def test_import_table_refuses_bad_input(demo_db, capsys, tmp_path, args, message):
+def test_import_table_refuses_bad_input(demo_path, capsys, tmp_path, args, message):
     bad = tmp_path / "bad.txt"
     bad.write_text("甲\t乙\n1\t2\n", encoding="utf-8")
     names = {
@@ -154,7 +147,7 @@ def test_import_table_refuses_bad_input(demo_db, capsys, tmp_path, args, message
         "bad": str(bad),
     }
     capsys.readouterr()
-    assert main(["plans", "import-table", *[a.format(**names) for a in args], "--db", str(demo_db)]) == 2
+    assert main(["plans", "import-table", *[a.format(**names) for a in args], "--db", str(demo_path)]) == 2
     captured = capsys.readouterr()
     assert message in captured.err and "Traceback" not in captured.err
-    assert _plan_count(demo_db) == 3
+    assert _plan_count(demo_path) == 3

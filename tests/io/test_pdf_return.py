@@ -7,7 +7,7 @@ import shutil
 import subprocess
 
 import pytest
-from test_xlsx_return import sample_document
+from sample_documents import sample_document
 
 from desktop.io.pdf_return import FONT_NAME, MISSING_MARK, _font_cmap, _Shaper, write_pdf
 from desktop.io.return_doc import DocCell, DocRow

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import openpyxl
 import pytest
-from test_xlsx_return import USCC, sample_document
+from sample_documents import USCC, sample_document
 
 from desktop.io.return_reader import ReturnFileError, normalise, read_return_workbook
 from desktop.io.xlsx_return import write_xlsx

@@ -3,36 +3,15 @@
 from __future__ import annotations
 
 import json
-import shutil
 
 import pytest
 
 from desktop.ops.checks import CheckError, explain, load_check_rules, run_checks
 from desktop.ops.entry import CellKey, save_cells
-from desktop.ops.init_db import init_database
 from desktop.store import checks as store_checks
 from desktop.store import elements
-from desktop.store.db import connect
 
 HOSPITAL, VILLAGE, YINGQIU = "370725-01", "370725101-02", "370725102"
-
-
-@pytest.fixture(scope="module")
-def demo_template(tmp_path_factory):
-    path = tmp_path_factory.mktemp("demo") / "demo.sqlite"
-    conn = init_database(path, demo=True).conn
-    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    conn.close()
-    return path
-
-
-@pytest.fixture
-def demo(demo_template, tmp_path):
-    path = tmp_path / "demo.sqlite"
-    shutil.copyfile(demo_template, path)
-    conn = connect(path)
-    yield conn
-    conn.close()
 
 
 def _by_code(results):

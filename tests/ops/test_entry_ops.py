@@ -3,7 +3,6 @@ provenance, and the read side (a form, the 代报 grid, the periods offered)."""
 
 from __future__ import annotations
 
-import shutil
 from datetime import date
 
 import pytest
@@ -22,29 +21,9 @@ from desktop.ops.entry import (
     set_provenance,
 )
 from desktop.ops.forms import allowed_periods, filers, load_form, load_proxy_grid, rate_pairs
-from desktop.ops.init_db import init_database
 from desktop.store import elements
-from desktop.store.db import connect
 
 HOSPITAL, QIAOGUAN = "370725-01", "370725101-01"
-
-
-@pytest.fixture(scope="module")
-def demo_template(tmp_path_factory):
-    path = tmp_path_factory.mktemp("demo") / "demo.sqlite"
-    conn = init_database(path, demo=True).conn
-    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    conn.close()
-    return path
-
-
-@pytest.fixture
-def demo(demo_template, tmp_path):
-    path = tmp_path / "demo.sqlite"
-    shutil.copyfile(demo_template, path)
-    conn = connect(path)
-    yield conn
-    conn.close()
 
 
 def _count(conn, table):

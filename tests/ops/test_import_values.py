@@ -2,39 +2,17 @@
 
 from __future__ import annotations
 
-import shutil
-
 import openpyxl
 import pytest
 
 from desktop.io import value_workbook as vw
 from desktop.ops import backups
 from desktop.ops import import_values as iv
-from desktop.ops.init_db import init_database
 from desktop.ops.progress import Cancelled, Progress
 from desktop.store import elements, orgunits, values
-from desktop.store.db import connect
 
 HOSPITAL = "370725-01"
 TCM = "370725-02"
-
-
-@pytest.fixture(scope="module")
-def demo_template(tmp_path_factory):
-    path = tmp_path_factory.mktemp("demo") / "demo.sqlite"
-    conn = init_database(path, demo=True).conn
-    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    conn.close()
-    return path
-
-
-@pytest.fixture
-def demo(demo_template, tmp_path):
-    path = tmp_path / "county.sqlite"
-    shutil.copyfile(demo_template, path)
-    conn = connect(path)
-    yield conn
-    conn.close()
 
 
 def _counts(conn):
@@ -67,7 +45,7 @@ def _good_rows(n=40):
     return rows[:n]
 
 
-def test_a_good_import_writes_every_value_with_its_audit_row(demo, tmp_path):
+def test_a_good_import_writes_every_value_with_its_audit_row(demo, demo_path, tmp_path):
     rows = [*_good_rows(), (HOSPITAL, "BEDS_ACTUAL", "2024", 1600, "年末实有")]
     path = vw.write_long_workbook(tmp_path / "资源.xlsx", rows)
     before = _counts(demo)
@@ -92,7 +70,7 @@ def test_a_good_import_writes_every_value_with_its_audit_row(demo, tmp_path):
     assert reasons == 41
     # A backup of the data as they were before the import was taken first.
     assert result.backup_path is not None and result.backup_path.exists()
-    assert backups.list_backups(tmp_path / "county.sqlite")[0].reason == backups.BEFORE_IMPORT
+    assert backups.list_backups(demo_path)[0].reason == backups.BEFORE_IMPORT
 
 
 def test_unchanged_values_are_counted_and_not_written(demo, tmp_path):
@@ -106,7 +84,7 @@ def test_unchanged_values_are_counted_and_not_written(demo, tmp_path):
 
 
 @pytest.mark.parametrize("bad_at", ["first", "last"])
-def test_a_bad_row_anywhere_means_nothing_is_written(demo, tmp_path, bad_at):
+def test_a_bad_row_anywhere_means_nothing_is_written(demo, demo_path, tmp_path, bad_at):
     rows = _good_rows()
     bad = (HOSPITAL, "BEDS_ACTUAL", "2025Q9", 5)
     rows = [bad, *rows] if bad_at == "first" else [*rows, bad]
@@ -121,7 +99,7 @@ def test_a_bad_row_anywhere_means_nothing_is_written(demo, tmp_path, bad_at):
     with pytest.raises(iv.ImportRefused, match="1 处错误"):
         iv.apply_import(demo, preview, user="王会计")
     assert _counts(demo) == before
-    assert backups.list_backups(tmp_path / "county.sqlite") == []
+    assert backups.list_backups(demo_path) == []
 
 
 def test_a_failure_half_way_rolls_the_whole_import_back(demo, tmp_path, monkeypatch):

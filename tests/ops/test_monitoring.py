@@ -12,7 +12,6 @@ from desktop.core.targets import parse_baseline, parse_target
 from desktop.ops.aggregate import UnitTree
 from desktop.ops.changes import OpChanges
 from desktop.ops.indicator_values import IndicatorValues, load_indicator_specs
-from desktop.ops.init_db import init_database
 from desktop.ops.monitoring import (
     STATUS_ORDER,
     MonitoringError,
@@ -27,7 +26,7 @@ from desktop.ops.monitoring import (
 )
 from desktop.ops.values import save_value
 from desktop.store import elements, indicators, orgunits, plans, values
-from desktop.store.db import atomic, connect, now_text, set_setting
+from desktop.store.db import atomic, now_text, set_setting
 
 COUNTY_PLAN = "changle-14th-fyp"
 
@@ -359,20 +358,6 @@ def test_partial_rollup_is_named_in_the_row_reason(tree_db):
 # --- the demo county -----------------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def demo_path(tmp_path_factory):
-    path = tmp_path_factory.mktemp("monitoring") / "demo.sqlite"
-    init_database(path, demo=True).conn.close()
-    return path
-
-
-@pytest.fixture
-def demo(demo_path):
-    conn = connect(demo_path)
-    yield conn
-    conn.close()
-
-
 def test_demo_county_shows_a_realistic_mix_of_statuses(demo):
     plan = plans.get_plan_by_code(demo, COUNTY_PLAN)
     result = evaluate_plan(demo, plan.id, 2024)
@@ -412,29 +397,19 @@ def test_demo_townships_are_judged_from_their_own_values(demo):
     assert sum(1 for n in counts.values() if n) >= 5
 
 
-def test_a_saved_value_changes_the_evaluation(demo_path, tmp_path):
-    import shutil
-
-    path = tmp_path / "copy.sqlite"
-    shutil.copyfile(demo_path, path)
-    conn = connect(path)
-    try:
-        plan = plans.get_plan_by_code(conn, COUNTY_PLAN)
-        before = {r.indicator_code: r for r in evaluate_plan(conn, plan.id, 2024).rows}["LIFE_EXPECTANCY"]
-        save_value(
-            conn,
-            element_code="IND_LIFE_EXPECTANCY",
-            org_unit_code="370725",
-            period="2024",
-            raw="79.9",
-            user="测试",
-        )
-        after = {r.indicator_code: r for r in evaluate_plan(conn, plan.id, 2024).rows}["LIFE_EXPECTANCY"]
-        assert (
-            before.status == "achieved" and after.status == "deteriorating" and after.latest == (2024, 79.9)
-        )
-    finally:
-        conn.close()
+def test_a_saved_value_changes_the_evaluation(demo):
+    plan = plans.get_plan_by_code(demo, COUNTY_PLAN)
+    before = {r.indicator_code: r for r in evaluate_plan(demo, plan.id, 2024).rows}["LIFE_EXPECTANCY"]
+    save_value(
+        demo,
+        element_code="IND_LIFE_EXPECTANCY",
+        org_unit_code="370725",
+        period="2024",
+        raw="79.9",
+        user="测试",
+    )
+    after = {r.indicator_code: r for r in evaluate_plan(demo, plan.id, 2024).rows}["LIFE_EXPECTANCY"]
+    assert before.status == "achieved" and after.status == "deteriorating" and after.latest == (2024, 79.9)
 
 
 def test_years_offered_and_default_year(demo):

@@ -198,15 +198,9 @@ def test_guess_direction_from_how_targets_are_written():
     assert guess_direction(cells("92"), read_baseline("90")) == "up"
 
 
-def test_an_imported_plan_is_monitored_like_any_other(tmp_path):
-    from desktop.ops.init_db import init_database
-
-    conn = init_database(tmp_path / "demo.sqlite", demo=True).conn
-    try:
-        preview = preview_plan_table(conn, read_plan_file(TABLES / "changle-14th-fyp.xlsx"))
-        result = import_plan_table(conn, preview, title="昌乐县十四五（导入）")
-        imported = evaluate_plan(conn, result.plan_id, 2024)
-        seeded = evaluate_plan(conn, plans.get_plan_by_code(conn, "changle-14th-fyp").id, 2024)
-        assert [(r.status, r.reason) for r in imported.rows] == [(r.status, r.reason) for r in seeded.rows]
-    finally:
-        conn.close()
+def test_an_imported_plan_is_monitored_like_any_other(demo):
+    preview = preview_plan_table(demo, read_plan_file(TABLES / "changle-14th-fyp.xlsx"))
+    result = import_plan_table(demo, preview, title="昌乐县十四五（导入）")
+    imported = evaluate_plan(demo, result.plan_id, 2024)
+    seeded = evaluate_plan(demo, plans.get_plan_by_code(demo, "changle-14th-fyp").id, 2024)
+    assert [(r.status, r.reason) for r in imported.rows] == [(r.status, r.reason) for r in seeded.rows]

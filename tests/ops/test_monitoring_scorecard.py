@@ -5,27 +5,12 @@ from __future__ import annotations
 import pytest
 
 from desktop.core.targets import parse_target
-from desktop.ops.init_db import init_database
 from desktop.ops.monitoring import STATUS_COLOURS, MonitoringError, evaluate_plan
 from desktop.ops.scorecard import compute_scorecard, export_scorecard
 from desktop.store import elements, indicators, orgunits, plans, values
-from desktop.store.db import atomic, connect, now_text
+from desktop.store.db import atomic, now_text
 
 COUNTY_PLAN = "changle-14th-fyp"
-
-
-@pytest.fixture(scope="module")
-def demo_path(tmp_path_factory):
-    path = tmp_path_factory.mktemp("scorecard") / "demo.sqlite"
-    init_database(path, demo=True).conn.close()
-    return path
-
-
-@pytest.fixture
-def demo(demo_path):
-    conn = connect(demo_path)
-    yield conn
-    conn.close()
 
 
 def test_rows_are_the_townships_and_columns_the_plan_rows(demo):

@@ -9,7 +9,7 @@ from datetime import date
 
 import openpyxl
 import pytest
-from returns_helpers import build_demo_file, copy_demo, indicator_value, open_demo, resolved
+from sql_reads import indicator_value, resolved
 
 from desktop.io.return_doc import rounded_value
 from desktop.ops.returns import ReturnError, export_return, get_template, set_template_identity
@@ -25,18 +25,6 @@ RETURNS = [
     ("key-projects", "2024Q3"),
 ]
 SIGNERS = ("王局长", "李统计", "张填表", "0536-6212345")
-
-
-@pytest.fixture(scope="module")
-def demo_file(tmp_path_factory):
-    return build_demo_file(tmp_path_factory.mktemp("export"))
-
-
-@pytest.fixture
-def demo(demo_file, tmp_path):
-    conn = open_demo(copy_demo(demo_file, tmp_path))
-    yield conn
-    conn.close()
 
 
 def body(path):

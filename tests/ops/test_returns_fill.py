@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from returns_helpers import build_demo_file, copy_demo, indicator_value, open_demo, resolved, stored
+from sql_reads import indicator_value, resolved, stored
 
 from desktop.ops.return_values import check_template_sources
 from desktop.ops.returns import (
@@ -24,18 +24,6 @@ from desktop.store.db import atomic
 
 COUNTY = "370725"
 TODAY = date(2026, 11, 23)
-
-
-@pytest.fixture(scope="module")
-def demo_file(tmp_path_factory):
-    return build_demo_file(tmp_path_factory.mktemp("fill"))
-
-
-@pytest.fixture
-def demo(demo_file, tmp_path):
-    conn = open_demo(copy_demo(demo_file, tmp_path))
-    yield conn
-    conn.close()
 
 
 def _cells(filled, code):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import openpyxl
 import pytest
-from returns_helpers import all_values, audit_count, build_demo_file, copy_demo, open_demo, stored
+from sql_reads import all_values, audit_count, stored
 
 from desktop.ops.import_return import ReturnImportRefused, apply_return_import, read_return_file
 from desktop.ops.returns import ReturnError, export_return
@@ -14,18 +14,6 @@ from desktop.store import workflow
 from desktop.store.db import atomic
 
 COUNTY = "370725"
-
-
-@pytest.fixture(scope="module")
-def demo_file(tmp_path_factory):
-    return build_demo_file(tmp_path_factory.mktemp("import"))
-
-
-@pytest.fixture
-def demo(demo_file, tmp_path):
-    conn = open_demo(copy_demo(demo_file, tmp_path))
-    yield conn
-    conn.close()
 
 
 def exported(demo, tmp_path, template_id="resources-annual", period="2024", unit=COUNTY):

@@ -3,7 +3,6 @@ and who has submitted (or is late) for a period."""
 
 from __future__ import annotations
 
-import shutil
 from datetime import date
 
 import pytest
@@ -11,31 +10,11 @@ import pytest
 from desktop.core.value_rules import ValueRefused
 from desktop.ops.checks import explain
 from desktop.ops.entry import CellKey, save_cells, set_comment, set_follow_up
-from desktop.ops.init_db import init_database
 from desktop.ops.values import save_value
 from desktop.ops.workflow import WorkflowRefused, approve, completeness, reopen, review, submit
 from desktop.store import elements, orgunits, workflow
-from desktop.store.db import connect
 
 HOSPITAL, TCM, VILLAGE, YINGQIU = "370725-01", "370725-02", "370725101-02", "370725102"
-
-
-@pytest.fixture(scope="module")
-def demo_template(tmp_path_factory):
-    path = tmp_path_factory.mktemp("demo") / "demo.sqlite"
-    conn = init_database(path, demo=True).conn
-    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    conn.close()
-    return path
-
-
-@pytest.fixture
-def demo(demo_template, tmp_path):
-    path = tmp_path / "demo.sqlite"
-    shutil.copyfile(demo_template, path)
-    conn = connect(path)
-    yield conn
-    conn.close()
 
 
 def _return(conn, ds="ZY-01", unit=TCM, period="2024"):

@@ -183,3 +183,9 @@ def sample_db(sample_db_path: Path, _bundled_font):
     conn = connect(sample_db_path)
     yield conn
     conn.close()
+
+
+@pytest.fixture
+def demo_conn(demo, _bundled_font):
+    """The demo county (tests/conftest.py's demo), open for a page with the bundled font loaded."""
+    return demo

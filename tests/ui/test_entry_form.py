@@ -5,19 +5,11 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from entry_support import (  # noqa: F401 - fixtures
-    audit,
-    demo_conn_fixture,
-    demo_path_fixture,
-    demo_template_fixture,
-    key_in,
-    press,
-    stored,
-    type_text,
-)
+from key_typing import key_in, press, type_text
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QContextMenuEvent, QGuiApplication
 from PySide6.QtWidgets import QApplication, QDialogButtonBox
+from sql_reads import audit, stored
 
 from desktop.core.value_rules import ValueRefused
 from desktop.ops.values import save_value

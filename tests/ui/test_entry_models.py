@@ -5,11 +5,6 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from entry_support import (  # noqa: F401 - fixtures
-    demo_conn_fixture,
-    demo_path_fixture,
-    demo_template_fixture,
-)
 from PySide6.QtCore import Qt
 
 from desktop.ops import forms

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import threading
 
 import openpyxl
@@ -12,9 +11,7 @@ from desktop.io import value_workbook as vw
 from desktop.ops import import_values
 from desktop.ops.backups import list_backups
 from desktop.ops.changes import OpChanges
-from desktop.ops.init_db import init_database
 from desktop.store import orgunits
-from desktop.store.db import connect
 from desktop.ui.importing import import_dialog as dialog_module
 from desktop.ui.importing.import_dialog import ImportDialog
 from desktop.ui.importing.import_models import ImportChangesModel, ImportProblemsModel
@@ -23,27 +20,9 @@ from desktop.ui.task_runner import TaskRunner
 HOSPITAL = "370725-01"
 
 
-@pytest.fixture(scope="module")
-def demo_template(tmp_path_factory):
-    path = tmp_path_factory.mktemp("demo") / "demo.sqlite"
-    conn = init_database(path, demo=True).conn
-    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    conn.close()
-    return path
-
-
 @pytest.fixture
-def demo_path(demo_template, tmp_path):
-    path = tmp_path / "county.sqlite"
-    shutil.copyfile(demo_template, path)
-    return path
-
-
-@pytest.fixture
-def conn(demo_path, _bundled_font):
-    connection = connect(demo_path)
-    yield connection
-    connection.close()
+def conn(demo_conn):
+    return demo_conn
 
 
 @pytest.fixture

@@ -216,28 +216,13 @@ def test_daily_backup_is_taken_in_the_background(window, qtbot):
     assert list_backups(window.db_path)[0].reason == "每日"
 
 
-@pytest.fixture(scope="module")
-def demo_db_path(tmp_path_factory):
-    from desktop.ops.init_db import init_database
-
-    path = tmp_path_factory.mktemp("demo") / "demo.sqlite"
-    init_database(path, demo=True).conn.close()
-    return path
-
-
-def test_every_page_opens_in_its_tab_follows_the_tree_and_refreshes(
-    qtbot, demo_db_path, tmp_path, _bundled_font
-):
+def test_every_page_opens_in_its_tab_follows_the_tree_and_refreshes(qtbot, demo_path, _bundled_font):
     """Pages are built on first use, get the selected unit, and refresh when another page writes."""
-    import shutil
-
     from desktop.ops.changes import OpChanges
     from desktop.ui.pages import PAGES
 
-    path = tmp_path / "demo.sqlite"
-    shutil.copyfile(demo_db_path, path)
-    conn = connect(path)
-    win = MainWindow(conn, path)
+    conn = connect(demo_path)
+    win = MainWindow(conn, demo_path)
     qtbot.addWidget(win)
     win.show()
     qtbot.waitExposed(win)

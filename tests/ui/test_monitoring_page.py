@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 
@@ -11,27 +10,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
 
 from desktop.ops.changes import OpChanges
-from desktop.ops.init_db import init_database
 from desktop.ops.values import save_value
 from desktop.store import orgunits, plans
 from desktop.store.db import connect
 from desktop.ui.monitoring.monitoring_page import MonitoringPage
 from desktop.ui.monitoring.progress_model import MonitoringTableModel
 from desktop.ui.task_runner import TaskRunner
-
-
-@pytest.fixture(scope="module")
-def demo_template(tmp_path_factory):
-    path = tmp_path_factory.mktemp("monitoring-ui") / "demo.sqlite"
-    init_database(path, demo=True).conn.close()
-    return path
-
-
-@pytest.fixture
-def demo_path(demo_template, tmp_path):
-    path = tmp_path / "demo.sqlite"
-    shutil.copyfile(demo_template, path)
-    return path
 
 
 @pytest.fixture

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import math
-import shutil
 
 import pytest
 from PySide6.QtCore import Qt
 
-from desktop.ops.init_db import init_database
 from desktop.ops.monitoring import STATUS_COLOURS
 from desktop.store import orgunits
 from desktop.store.db import connect
@@ -17,20 +15,11 @@ from desktop.ui.monitoring.scorecard_page import ScorecardPage
 from desktop.ui.task_runner import TaskRunner
 
 
-@pytest.fixture(scope="module")
-def demo_template(tmp_path_factory):
-    path = tmp_path_factory.mktemp("scorecard-ui") / "demo.sqlite"
-    init_database(path, demo=True).conn.close()
-    return path
-
-
 @pytest.fixture
-def page(qtbot, demo_template, tmp_path, _bundled_font):
-    path = tmp_path / "demo.sqlite"
-    shutil.copyfile(demo_template, path)
-    conn = connect(path)
-    runner = TaskRunner(path)
-    widget = ScorecardPage(conn, path, runner)
+def page(qtbot, demo_path, _bundled_font):
+    conn = connect(demo_path)
+    runner = TaskRunner(demo_path)
+    widget = ScorecardPage(conn, demo_path, runner)
     qtbot.addWidget(widget)
     widget.resize(1400, 700)
     with qtbot.waitSignal(widget.results_shown, timeout=10000):

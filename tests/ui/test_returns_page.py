@@ -3,47 +3,25 @@ shown before anything is written, the identity settings dialog, the expired-temp
 
 from __future__ import annotations
 
-import shutil
-
 import openpyxl
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QMessageBox
+from sql_reads import stored
 
 from desktop.ops.changes import OpChanges
-from desktop.ops.init_db import init_database
 from desktop.store.db import connect
 from desktop.ui.returns import ReturnsPage
 from desktop.ui.returns.dialogs import ChangesModel
 from desktop.ui.task_runner import TaskRunner
 
 
-def stored(conn, code: str, unit_code: str, period: str):
-    row = conn.execute(
-        """SELECT v.value FROM data_value v JOIN data_element e ON e.id = v.element_id
-           JOIN org_unit o ON o.id = v.org_unit_id WHERE e.code = ? AND o.code = ? AND v.period = ?""",
-        (code, unit_code, period),
-    ).fetchone()
-    return row[0] if row else None
-
-
-@pytest.fixture(scope="module")
-def demo_file(tmp_path_factory):
-    path = tmp_path_factory.mktemp("returns-ui") / "demo.sqlite"
-    result = init_database(path, demo=True)
-    result.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    result.conn.close()
-    return path
-
-
 @pytest.fixture
-def page(demo_file, tmp_path, qtbot, _bundled_font):
-    path = tmp_path / "demo.sqlite"
-    shutil.copyfile(demo_file, path)
-    conn = connect(path)
-    runner = TaskRunner(path)
-    widget = ReturnsPage(conn, path, runner)
+def page(demo_path, qtbot, _bundled_font):
+    conn = connect(demo_path)
+    runner = TaskRunner(demo_path)
+    widget = ReturnsPage(conn, demo_path, runner)
     qtbot.addWidget(widget)
     widget.resize(1280, 800)
     assert runner.wait_idle()

@@ -1,36 +1,12 @@
-"""Shared by the returns tests: the demo county database, and values read straight from SQL so the tests do
-not check the program against itself."""
+"""Values read straight from SQL, so the tests do not check the program against itself."""
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
-
 from desktop.core.formulas import Formula, compute_indicator
-from desktop.ops.init_db import init_database
-from desktop.store.db import connect
-
-
-def build_demo_file(directory: Path) -> Path:
-    """The demo county in a closed file (copied per test: building it once per module is enough)."""
-    path = directory / "demo.sqlite"
-    result = init_database(path, demo=True)
-    result.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    result.conn.close()
-    return path
-
-
-def copy_demo(demo_file: Path, directory: Path) -> Path:
-    path = directory / "demo.sqlite"
-    shutil.copyfile(demo_file, path)
-    return path
-
-
-def open_demo(path: Path):
-    return connect(path)
 
 
 def stored(conn, code: str, unit_code: str, period: str):
+    """The value stored for element `code` at the unit and period; None when there is none."""
     row = conn.execute(
         """SELECT v.value FROM data_value v JOIN data_element e ON e.id = v.element_id
            JOIN org_unit o ON o.id = v.org_unit_id WHERE e.code = ? AND o.code = ? AND v.period = ?""",
@@ -63,6 +39,17 @@ def indicator_value(conn, indicator_code: str, unit_code: str, period: str):
     den = Formula.parse(denominator) if denominator else None
     codes = num.codes | (den.codes if den else frozenset())
     return compute_indicator(num, den, factor, {c: resolved(conn, c, unit_code, period) for c in codes})
+
+
+def audit(conn, element_code: str, unit_code: str, period: str) -> list[tuple]:
+    """(action, old, new, reason) of a cell's audit rows, oldest first."""
+    rows = conn.execute(
+        """SELECT a.action, a.old_value, a.new_value, a.reason FROM audit_log a
+           JOIN data_element e ON e.id = a.element_id JOIN org_unit o ON o.id = a.org_unit_id
+           WHERE e.code = ? AND o.code = ? AND a.period = ? ORDER BY a.id""",
+        (element_code, unit_code, period),
+    )
+    return [tuple(r) for r in rows]
 
 
 def audit_count(conn) -> int:
