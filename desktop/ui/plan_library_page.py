@@ -32,6 +32,7 @@ from desktop.ui.delegates import (
     text_height,
 )
 from desktop.ui.models.plan_indicator_model import IndicatorFilterProxyModel, PlanIndicatorTableModel
+from desktop.ui.pickers import buddy_label, current_int, preferred_plan, select_item
 from desktop.ui.qt_setup import chinese_locale
 
 _PANEL_TITLE_STYLE = "font-weight: bold;"
@@ -49,14 +50,6 @@ _MAX_CHARS = {
 _RAW_TARGET_CHARS = 7
 _MIN_READING_CHARS = 12
 _CELL_PADDING = 14
-
-
-def preferred_plan(plans: list[Plan]) -> Plan | None:
-    """The plan to show first: the county's own plan if there is one, else the first listed."""
-    for plan in plans:
-        if plan.level == "county":
-            return plan
-    return plans[0] if plans else None
 
 
 def plan_period_text(plan: Plan) -> str:
@@ -96,8 +89,7 @@ class PlanLibraryPage(QWidget):
         self.plan_combo.setMinimumContentsLength(30)
         self.plan_combo.currentIndexChanged.connect(self._on_plan_changed)
         self.plan_combo.setAccessibleName(self.tr("规划"))
-        plan_label = QLabel(self.tr("规划(&P)："))
-        plan_label.setBuddy(self.plan_combo)
+        plan_label = buddy_label(self.tr("规划(&P)："), self.plan_combo)
 
         self.filter_edit = QLineEdit()
         self.filter_edit.setPlaceholderText(self.tr("筛选指标（Ctrl+F）"))
@@ -180,15 +172,10 @@ class PlanLibraryPage(QWidget):
         """Plans are county-wide: the org-unit selection does not change this page."""
 
     def current_plan_id(self) -> int | None:
-        index = self.plan_combo.currentIndex()
-        return int(self.plan_combo.itemData(index)) if index >= 0 else None
+        return current_int(self.plan_combo)
 
     def select_plan(self, plan_id: int) -> bool:
-        index = self.plan_combo.findData(plan_id)
-        if index < 0:
-            return False
-        self.plan_combo.setCurrentIndex(index)
-        return True
+        return select_item(self.plan_combo, plan_id)
 
     def focus_filter(self) -> None:
         self.filter_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
@@ -210,12 +197,9 @@ class PlanLibraryPage(QWidget):
                 self.plan_combo.setItemData(
                     self.plan_combo.count() - 1, self._plan_tooltip(plan), Qt.ItemDataRole.ToolTipRole
                 )
-            wanted = keep if keep is not None and self.plan_combo.findData(keep) >= 0 else None
-            if wanted is None:
-                first = preferred_plan(plans)
-                wanted = first.id if first else None
-            if wanted is not None:
-                self.plan_combo.setCurrentIndex(self.plan_combo.findData(wanted))
+            first = preferred_plan(plans)
+            if not select_item(self.plan_combo, keep) and first is not None:
+                select_item(self.plan_combo, first.id)
         self.plan_combo.setEnabled(bool(plans))
         self.filter_edit.setEnabled(bool(plans))
 

@@ -16,7 +16,7 @@ from desktop.store.plans import list_plans
 from desktop.ui.error_dialog import ErrorDialog, format_error_report
 from desktop.ui.main_window import DEFAULT_SIZE, MainWindow
 from desktop.ui.pages import PAGES
-from desktop.ui.plan_library_page import preferred_plan
+from desktop.ui.pickers import preferred_plan
 from desktop.ui.qt_setup import ensure_application
 
 

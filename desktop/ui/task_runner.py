@@ -219,3 +219,53 @@ class _ProgressUi:
             self._dialog.close()
             self._dialog.deleteLater()
             self._dialog = None
+
+
+class LatestRun:
+    """A page's recomputation, one at a time: a request made while one runs is remembered and made once, with
+    the pickers as they are then, when the running one ends; the outdated result is dropped, never shown.
+
+    The page's recompute() starts with `if self._latest.busy(): return` and ends with self._latest.run(...).
+    """
+
+    def __init__(self, runner: TaskRunner, again: Callable[[], None]) -> None:
+        self._runner = runner
+        self._again = again
+        self.running = False
+        self._pending = False
+
+    def busy(self) -> bool:
+        """True while a computation runs; the request is then remembered and the caller starts nothing."""
+        if self.running:
+            self._pending = True
+        return self.running
+
+    def run(
+        self,
+        fn: TaskFn,
+        *,
+        title: str,
+        on_done: Callable[[Any], None],
+        on_error: Callable[[BaseException], None],
+    ) -> TaskHandle:
+        """Run fn; on_done gets its result unless a newer request is made instead; errors always reach on_error."""
+
+        def done(result: Any) -> None:
+            if not self._settle():
+                on_done(result)
+
+        def failed(error: BaseException) -> None:
+            self._settle()
+            on_error(error)
+
+        self.running = True
+        return self._runner.run(fn, title=title, on_done=done, on_error=failed, on_cancelled=self._settle)
+
+    def _settle(self) -> bool:
+        """Mark the run ended; True if a request made meanwhile has now been started."""
+        self.running = False
+        if self._pending:
+            self._pending = False
+            self._again()
+            return True
+        return False

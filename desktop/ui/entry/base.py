@@ -1,5 +1,6 @@
-"""What the form page and the 代报 grid share: saving with undo, the message line, the legend, and the cell
-actions (history, comment, 需跟进, a denominator's provenance, clear, paste).
+"""What the form page and the 代报 grid share: the 报表 and 报告期 pickers, the page's layout (grid and legend,
+problems beside them, status, messages and the sign-off bar), saving with undo, and the cell actions (history,
+comment, 需跟进, a denominator's provenance, clear, paste).
 
 Every write goes through ops (via EditController or ops.workflow / ops.checks) and ends with data_changed
 carrying the OpChanges, which the main window hands to every page's refresh().
@@ -9,29 +10,46 @@ from __future__ import annotations
 
 import getpass
 import sqlite3
+from collections.abc import Iterable
+from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QModelIndex, QPoint, Qt, Signal
+from PySide6.QtCore import QModelIndex, QPoint, Qt, Signal, Slot
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QMenu, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMenu,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
 
-from desktop.ops import entry
+from desktop.ops import entry, forms
 from desktop.ops.changes import OpChanges
 from desktop.ops.checks import CheckError, explain
 from desktop.ops.entry import CellKey
 from desktop.ops.forms import population_bases
+from desktop.store import elements
 from desktop.store.db import get_setting
-from desktop.store.elements import get_element_by_code
+from desktop.store.elements import DataSet, get_element_by_code
 from desktop.ui.entry import cells
 from desktop.ui.entry.cells import tr
 from desktop.ui.entry.dialogs import AuditTrailDialog, CommentDialog, ExplainDialog
 from desktop.ui.entry.editing import EditController
 from desktop.ui.entry.problems import Problem
 from desktop.ui.entry.provenance_dialog import ProvenanceDialog
-from desktop.ui.entry.view import EntryTableView
+from desktop.ui.entry.view import EntryItemDelegate, EntryTableView
+from desktop.ui.entry.workflow_bar import ReturnActionsBar
+from desktop.ui.pickers import picker_row, refill
 from desktop.ui.task_runner import TaskRunner
 
 _MESSAGE_STYLE = {True: "color: #a61b1b;", False: "color: #2b5b2b;"}
+_HINT_STYLE = "color: #6b6b6b;"
+# The problems beside the grid need room for a phrase per line, not a character or two.
+SIDE_MIN_CHARS = 26
 
 
 def default_user(conn: sqlite3.Connection) -> str:
@@ -59,27 +77,39 @@ def legend_widget() -> QWidget:
             f"background: {colour}; border: 1px solid #d0d0d0; padding: 1px 6px; color: #333333;"
         )
         layout.addWidget(chip)
-    hint = QLabel(tr("右键单元格：修改历史、备注、需跟进"))
-    hint.setStyleSheet("color: #6b6b6b;")
     layout.addStretch(1)
-    layout.addWidget(hint)
     return box
 
 
+def picker(min_chars: int, *, fit_contents: bool = True) -> QComboBox:
+    combo = QComboBox()
+    combo.setMinimumContentsLength(min_chars)
+    if fit_contents:
+        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+    return combo
+
+
 class EntryPageBase(QWidget):
+    """A subclass names its model_class and builds its grid, side panel and pickers in _build(), with
+    set_up_grid() and lay_out(); fill_pickers() fills them, first to last."""
+
     data_changed = Signal(object)
+    model_class: type  # FormEntryModel or ProxyGridModel
 
     def __init__(
         self,
         conn: sqlite3.Connection,
         db_path: Path,
-        runner: TaskRunner | None,
+        runner: TaskRunner | None = None,
         parent: QWidget | None = None,
+        *,
+        today: date | None = None,
     ) -> None:
         super().__init__(parent)
         self._conn = conn
         self._db_path = Path(db_path)
         self._runner = runner
+        self._today = today
         self.user_name = default_user(conn)
         self.controller = EditController(conn, lambda: self.user_name, self)
         self.controller.saved.connect(self._on_saved)
@@ -90,7 +120,19 @@ class EntryPageBase(QWidget):
         self.message_label = QLabel()
         self.message_label.setWordWrap(True)
         self.message_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.status_label = QLabel()
+        self.data_set_combo = picker(18)
+        self.period_combo = picker(10, fit_contents=False)
+        self.data_set_combo.currentIndexChanged.connect(self._data_set_changed)
+        self.period_combo.currentIndexChanged.connect(self._selection_changed)
+        self.actions_bar = ReturnActionsBar(conn, self)
+        self.actions_bar.changed.connect(self._workflow_changed)
+        self.actions_bar.message.connect(self.show_message)
         self._build_undo_actions()
+        self.model = self.model_class(self)
+        self.model.committer = self.save  # the model never writes: edits are saved here, with undo
+        self._build()
+        self.refresh()
 
     def _build_undo_actions(self) -> None:
         self.undo_action = self.controller.undo_stack.createUndoAction(self, tr("撤销"))
@@ -101,11 +143,71 @@ class EntryPageBase(QWidget):
             action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             self.addAction(action)
 
+    # --- construction, for subclasses ------------------------------------------------------------------
+
+    def set_up_grid(self, accessible_name: str) -> None:
+        """The look both grids share (thin lines, fixed row height, no row numbers) and their cell actions."""
+        grid = self.grid
+        grid.setModel(self.model)
+        grid.setItemDelegate(EntryItemDelegate(grid))
+        grid.setStyleSheet("QTableView { gridline-color: #dcdcdc; }")
+        rows = grid.verticalHeader()
+        rows.setVisible(False)
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        rows.setDefaultSectionSize(grid.fontMetrics().height() + 10)
+        grid.horizontalHeader().setHighlightSections(False)
+        grid.setAccessibleName(accessible_name)
+        self.connect_table(grid)
+        self.model.modelReset.connect(self._after_reset)
+
+    def lay_out(
+        self, pickers: list[tuple[str, QComboBox]], side: QWidget, sizes: tuple[int, int] = (600, 400)
+    ) -> None:
+        """Pickers on top; the grid with its legend, and the problems beside it; status, messages, sign-off."""
+        self._first_picker = pickers[0][1]
+        top = picker_row([(text, combo, 0) for text, combo in pickers], spacing=8)
+        top.addStretch(1)
+
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(self.grid, 1)
+        left_layout.addWidget(legend_widget())
+        side.setMinimumWidth(self.fontMetrics().horizontalAdvance("中") * SIDE_MIN_CHARS)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(left)
+        splitter.addWidget(side)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        splitter.setSizes(list(sizes))  # in proportion: the splitter scales them to its width
+        splitter.setChildrenCollapsible(False)
+
+        # The hint sits on the status line, not beside the legend, so the legend does not keep the grid wide.
+        hint = QLabel(tr("右键单元格：修改历史、备注、需跟进"))
+        hint.setStyleSheet(_HINT_STYLE)
+        status = QHBoxLayout()
+        status.addWidget(self.status_label, 1)
+        status.addWidget(hint)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 8, 8, 8)
+        layout.addLayout(top)
+        layout.addWidget(splitter, 1)
+        layout.addLayout(status)
+        layout.addWidget(self.message_label)
+        layout.addWidget(self.actions_bar)
+
     # --- for subclasses ----------------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        raise NotImplementedError
+
+    def fill_pickers(self) -> None:
+        raise NotImplementedError
 
     @property
     def table(self) -> EntryTableView:
-        raise NotImplementedError
+        return self.grid
 
     def key_at(self, index: QModelIndex) -> CellKey | None:
         raise NotImplementedError
@@ -115,6 +217,12 @@ class EntryPageBase(QWidget):
         raise NotImplementedError
 
     def reload(self) -> None:
+        raise NotImplementedError
+
+    def _after_reset(self) -> None:
+        raise NotImplementedError
+
+    def _data_set_changed(self) -> None:
         raise NotImplementedError
 
     def mark_refused(self, key: CellKey, text: str, message: str) -> None:
@@ -128,6 +236,49 @@ class EntryPageBase(QWidget):
 
     def locked_message(self, index: QModelIndex) -> str:
         return tr("这一格不能修改")
+
+    # --- pickers -----------------------------------------------------------------------------------------
+
+    @Slot(object)
+    def refresh(self, changes: object | None = None) -> None:
+        """Refill the pickers if units changed (or they are empty), and show the return(s) again."""
+        if changes is None or getattr(changes, "org_units", False) or self._first_picker.count() == 0:
+            self.fill_pickers()
+        self.reload()
+
+    @property
+    def data_set_code(self) -> str | None:
+        return self.data_set_combo.currentData()
+
+    @property
+    def period(self) -> str | None:
+        return self.period_combo.currentData()
+
+    def offer_data_sets(self, data_sets: Iterable[DataSet]) -> None:
+        items = [(f"{ds.code}　{ds.name}", ds.code) for ds in data_sets]
+        refill(self.data_set_combo, items, self.data_set_code)
+
+    def _fill_periods(self) -> None:
+        # The current open period comes first (core.periods.current_open_period); keep the one chosen before
+        # if the new form has it too.
+        ds = elements.get_data_set_by_code(self._conn, self.data_set_code or "")
+        periods = forms.allowed_periods(self._conn, ds, self._today) if ds is not None else []
+        refill(self.period_combo, [(p.label_zh, p.code) for p in periods], self.period)
+
+    def _selection_changed(self) -> None:
+        self.controller.clear()  # undo reaches back only within the return on screen
+        self.show_message("")
+        self.reload()
+
+    def _workflow_changed(self, changes: object) -> None:
+        self.controller.clear()  # a signed (or reopened) return starts a new history
+        self.reload()
+        self.data_changed.emit(changes)
+
+    def focus_index(self, index: QModelIndex) -> None:
+        self.grid.setCurrentIndex(index)
+        self.grid.scrollTo(index)
+        self.grid.setFocus()
 
     # --- messages ----------------------------------------------------------------------------------------
 

@@ -1,18 +1,16 @@
 """One unit's form for one period as a table: a row per form row (section headings between), one value column.
 
 Columns: 代码, 指标名称 (其中 rows indented), 计量单位, 本期 (editable), 上期, 上年同期, 计算率, 分母来源, 备注.
-The model never writes: setData hands the typed text to `committer` (the page's edit controller, which saves
-through ops with undo) and shows whatever the database then holds. A refused value is kept for display only,
-in the refused colour with its message, until the cell is edited again.
+The model never writes (see entry.value_model). A refused value is kept for display only, in the refused
+colour with its message, until the cell is edited again.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QFont
 
 from desktop.ops.entry import PROVENANCE_NAMES_ZH, CellKey
@@ -20,15 +18,12 @@ from desktop.ops.forms import FormData, RatePair
 from desktop.store.elements import DataSetRow
 from desktop.ui.entry import cells
 from desktop.ui.entry.cells import tr
-from desktop.ui.qt_setup import chinese_locale
+from desktop.ui.entry.value_model import EntryValueModel
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 _NO_PARENT = QModelIndex()
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 _LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-_CENTER = int(Qt.AlignmentFlag.AlignCenter)
-
-Committer = Callable[[list[tuple[CellKey, object]], str], bool]
 
 
 @dataclass(frozen=True)
@@ -39,14 +34,10 @@ class Line:
     row: DataSetRow | None = None
 
 
-class FormEntryModel(QAbstractTableModel):
+class FormEntryModel(EntryValueModel):
     COL_CODE, COL_NAME, COL_UNIT, COL_VALUE, COL_PREV, COL_LAST, COL_RATE, COL_SOURCE, COL_NOTE = range(9)
     COLUMN_COUNT = 9
 
-    CellKeyRole = Qt.ItemDataRole.UserRole + 1
-    StatusRole = Qt.ItemDataRole.UserRole + 2
-    CommentRole = Qt.ItemDataRole.UserRole + 3
-    FollowUpRole = Qt.ItemDataRole.UserRole + 4
     RowCodeRole = Qt.ItemDataRole.UserRole + 5
 
     def __init__(self, parent=None) -> None:
@@ -58,9 +49,6 @@ class FormEntryModel(QAbstractTableModel):
         self._refused: dict[str, tuple[str, str]] = {}  # element code -> (typed text, message)
         self._rate_by_numerator: dict[str, RatePair] = {}
         self._denominators: dict[str, list[RatePair]] = {}
-        self._locale = chinese_locale()
-        self.committer: Committer | None = None
-        self.last_commit_ok = True
 
     # --- loading -----------------------------------------------------------------------------------------
 
@@ -262,39 +250,23 @@ class FormEntryModel(QAbstractTableModel):
         return None
 
     def _value_data(self, row: DataSetRow, element, stored, role: int) -> Any:
-        code = row.element_code or ""
-        refused = self._refused.get(code)
-        value = stored.value if stored else None
+        refused = self._refused.get(row.element_code or "")
         status = cells.cell_status(
             locked=self.locked,
             refused=refused is not None,
             rule_status=self._statuses.get(row.row_code),
             required=row.required and row.element_id is not None,
-            has_value=value is not None,
+            has_value=stored is not None and stored.value is not None,
         )
-        if role == Qt.ItemDataRole.DisplayRole:
-            return refused[0] if refused else cells.format_value(value, element, self._locale)
-        if role == Qt.ItemDataRole.EditRole:
-            return cells.edit_text(value, element)
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return _RIGHT
-        if role == self.StatusRole:
-            return status
-        if role == Qt.ItemDataRole.BackgroundRole:
-            return cells.LOOKS[status].background
-        if role == Qt.ItemDataRole.ForegroundRole:
-            return cells.LOOKS[status].foreground
-        if role == Qt.ItemDataRole.ToolTipRole:
-            lines = []
-            if refused:
-                lines.append(refused[1] + tr("（未保存）"))
-            lines += self._messages.get(row.row_code, [])
-            if self.locked:
-                lines.append(tr("报表已%1，数据已锁定").replace("%1", self._form.state.state_zh))
-            if stored is not None and stored.comment:
-                lines.append(tr("备注：") + stored.comment)
-            return "\n".join(lines) or None
-        return None
+        return self.value_cell(
+            role,
+            stored=stored,
+            element=element,
+            status=status,
+            refused=refused,
+            messages=self._messages.get(row.row_code, []),
+            locked_as=self._form.state.state_zh if self.locked else None,
+        )
 
     def _display(self, i: int, row: DataSetRow, column: int, element, stored) -> str | None:
         form = self._form
@@ -367,14 +339,7 @@ class FormEntryModel(QAbstractTableModel):
     def setData(self, index: ModelIndex, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
         if role != Qt.ItemDataRole.EditRole or not index.isValid() or index.column() != self.COL_VALUE:
             return False
-        key = self.cell_key(index.row())
-        if key is None or self.committer is None or self.locked:
-            self.last_commit_ok = False
-            return False
-        text = "" if value is None else str(value)
-        ok = self.committer([(key, text)], tr("填写 %1").replace("%1", self._line_label(index.row())))
-        self.last_commit_ok = ok
-        return ok
+        return self.commit(self.cell_key(index.row()), not self.locked, value, self._line_label(index.row()))
 
     def _line_label(self, row: int) -> str:
         line = self.line(row)

@@ -7,18 +7,11 @@ screening/management forms, and the comment. Each edit is saved the moment it is
 
 from __future__ import annotations
 
-import sqlite3
-from datetime import date
-from pathlib import Path
-
-from PySide6.QtCore import QModelIndex, QSignalBlocker, Qt, Slot
+from PySide6.QtCore import QModelIndex, QSignalBlocker, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QComboBox,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
-    QSplitter,
     QTableView,
     QTabWidget,
     QVBoxLayout,
@@ -32,94 +25,53 @@ from desktop.ops.entry import CellKey
 from desktop.ops.workflow import WorkflowRefused, completeness
 from desktop.store import elements, orgunits
 from desktop.ui.delegates import PaddedItemDelegate
-from desktop.ui.entry.base import EntryPageBase, legend_widget
+from desktop.ui.entry.base import EntryPageBase, picker
 from desktop.ui.entry.cells import tr
 from desktop.ui.entry.dialogs import ExplainDialog
 from desktop.ui.entry.form_model import FormEntryModel
 from desktop.ui.entry.problems import Problem, ProblemsPanel, problems_of
 from desktop.ui.entry.progress_model import CompletenessModel
-from desktop.ui.entry.view import EntryItemDelegate, EntryTableView, ValueDelegate
-from desktop.ui.entry.workflow_bar import ReturnActionsBar, ReturnTarget
-from desktop.ui.task_runner import TaskRunner
+from desktop.ui.entry.view import EntryTableView, ValueDelegate
+from desktop.ui.entry.workflow_bar import ReturnTarget
+from desktop.ui.pickers import refill, select_or_first
 
+# Widths in characters of the UI font: just what the headers and the numbers need, so that 指标名称 keeps
+# room beside the problems panel at 1280 px (a long comment shows in full as a tooltip).
 _CHARS = {
-    FormEntryModel.COL_CODE: 6,
+    FormEntryModel.COL_CODE: 5,
     FormEntryModel.COL_UNIT: 5,
-    FormEntryModel.COL_VALUE: 8,
-    FormEntryModel.COL_PREV: 7,
-    FormEntryModel.COL_LAST: 7,
-    FormEntryModel.COL_RATE: 6,
+    FormEntryModel.COL_VALUE: 7,
+    FormEntryModel.COL_PREV: 6,
+    FormEntryModel.COL_LAST: 6,
+    FormEntryModel.COL_RATE: 5,
     FormEntryModel.COL_SOURCE: 5,
-    FormEntryModel.COL_NOTE: 9,
+    FormEntryModel.COL_NOTE: 6,
 }
 
 
 class FormEntryPage(EntryPageBase):
-    def __init__(
-        self,
-        conn: sqlite3.Connection,
-        db_path: Path,
-        runner: TaskRunner | None = None,
-        parent: QWidget | None = None,
-        *,
-        today: date | None = None,
-    ) -> None:
-        super().__init__(conn, db_path, runner, parent)
-        self._today = today
-        self.model = FormEntryModel(self)
-        self.model.committer = self.save
-        self._build()
-        self.refresh()
+    model_class = FormEntryModel
 
     # --- construction ------------------------------------------------------------------------------------
 
     def _build(self) -> None:
-        self.data_set_combo = QComboBox()
-        self.data_set_combo.setMinimumContentsLength(18)
-        self.data_set_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-        self.unit_combo = QComboBox()
-        self.unit_combo.setMinimumContentsLength(14)
-        self.unit_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-        self.period_combo = QComboBox()
-        self.period_combo.setMinimumContentsLength(10)
-        self.data_set_combo.currentIndexChanged.connect(self._data_set_changed)
+        self.unit_combo = picker(14)
         self.unit_combo.currentIndexChanged.connect(self._selection_changed)
-        self.period_combo.currentIndexChanged.connect(self._selection_changed)
-        top = QHBoxLayout()
-        for text, combo in ((tr("报表(&B)："), self.data_set_combo), (tr("单位(&U)："), self.unit_combo),
-                            (tr("报告期(&Q)："), self.period_combo)):  # fmt: skip
-            label = QLabel(text)
-            label.setBuddy(combo)
-            top.addWidget(label)
-            top.addWidget(combo)
-            top.addSpacing(8)
-        top.addStretch(1)
 
         self.grid = EntryTableView(self)
-        self.grid.setModel(self.model)
+        self.set_up_grid(tr("报表填报表格"))
         self.grid.entry_columns = [FormEntryModel.COL_VALUE]
         self.grid.is_entry_row = lambda row: self.model.cell_key(row) is not None
-        self.grid.setItemDelegate(EntryItemDelegate(self.grid))
         self.grid.setItemDelegateForColumn(
             FormEntryModel.COL_VALUE,
             ValueDelegate(self.grid, FormEntryModel.CommentRole, FormEntryModel.FollowUpRole),
         )
-        self.grid.setAlternatingRowColors(False)
-        self.grid.setStyleSheet("QTableView { gridline-color: #dcdcdc; }")
-        self.grid.verticalHeader().setVisible(False)
-        rows = self.grid.verticalHeader()
-        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        rows.setDefaultSectionSize(self.grid.fontMetrics().height() + 10)
         header = self.grid.horizontalHeader()
-        header.setHighlightSections(False)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(FormEntryModel.COL_NAME, QHeaderView.ResizeMode.Stretch)
         em = self.grid.fontMetrics().horizontalAdvance("中")
         for column, chars in _CHARS.items():
             self.grid.setColumnWidth(column, em * chars)
-        self.grid.setAccessibleName(tr("报表填报表格"))
-        self.connect_table(self.grid)
-        self.model.modelReset.connect(self._after_reset)
 
         self.problems = ProblemsPanel(parent=self)
         self.problems.title.hide()  # the tab says how many
@@ -145,100 +97,44 @@ class FormEntryPage(EntryPageBase):
         self.side_tabs = QTabWidget()
         self.side_tabs.addTab(self.problems, tr("问题"))
         self.side_tabs.addTab(progress_box, tr("各单位进度"))
-
-        left = QWidget()
-        left_layout = QVBoxLayout(left)
-        left_layout.setContentsMargins(0, 0, 0, 0)
-        left_layout.addWidget(self.grid, 1)
-        left_layout.addWidget(legend_widget())
-        splitter = QSplitter(Qt.Orientation.Horizontal)
-        splitter.addWidget(left)
-        splitter.addWidget(self.side_tabs)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
-        splitter.setSizes([640, 420])
-        splitter.setChildrenCollapsible(False)
-
-        self.status_label = QLabel()
-        self.actions_bar = ReturnActionsBar(self._conn, self)
-        self.actions_bar.changed.connect(self._workflow_changed)
-        self.actions_bar.message.connect(self.show_message)
-
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(8, 8, 8, 8)
-        layout.addLayout(top)
-        layout.addWidget(splitter, 1)
-        layout.addWidget(self.status_label)
-        layout.addWidget(self.message_label)
-        layout.addWidget(self.actions_bar)
+        pickers = [(tr("报表(&B)："), self.data_set_combo), (tr("单位(&U)："), self.unit_combo),
+                   (tr("报告期(&Q)："), self.period_combo)]  # fmt: skip
+        self.lay_out(pickers, self.side_tabs, sizes=(650, 330))
 
     # --- selection ---------------------------------------------------------------------------------------
-
-    @property
-    def table(self) -> EntryTableView:
-        return self.grid
-
-    @property
-    def data_set_code(self) -> str | None:
-        return self.data_set_combo.currentData()
 
     @property
     def unit_code(self) -> str | None:
         return self.unit_combo.currentData()
 
-    @property
-    def period(self) -> str | None:
-        return self.period_combo.currentData()
-
-    def _fill_data_sets(self) -> None:
-        current = self.data_set_code
-        with QSignalBlocker(self.data_set_combo):
-            self.data_set_combo.clear()
-            for ds in elements.list_data_sets(self._conn):
-                self.data_set_combo.addItem(f"{ds.code}　{ds.name}", ds.code)
-            _select(self.data_set_combo, current)
+    def fill_pickers(self) -> None:
+        self.offer_data_sets(elements.list_data_sets(self._conn))
         self._fill_units_and_periods()
 
     def _fill_units_and_periods(self) -> None:
         ds = elements.get_data_set_by_code(self._conn, self.data_set_code or "")
-        unit, period = self.unit_code, self.period
-        with QSignalBlocker(self.unit_combo), QSignalBlocker(self.period_combo):
-            self.unit_combo.clear()
-            self.period_combo.clear()
-            if ds is None:
-                return
-            for u in forms.units_for_data_set(self._conn, ds.id):
-                shown = u.name + (tr("（代报）") if u.filed_by_id else "")
-                self.unit_combo.addItem(shown, u.code)
-            _select(self.unit_combo, unit)
-            for p in forms.allowed_periods(self._conn, ds, self._today):
-                self.period_combo.addItem(p.label_zh, p.code)
-            # The current open period comes first (core.periods.current_open_period); keep the one chosen
-            # before if the new form has it too.
-            _select(self.period_combo, period)
+        units = forms.units_for_data_set(self._conn, ds.id) if ds is not None else []
+        shown = [(u.name + (tr("（代报）") if u.filed_by_id else ""), u.code) for u in units]
+        refill(self.unit_combo, shown, self.unit_code)
+        self._fill_periods()
 
     def set_selection(
         self, data_set_code: str, org_unit_code: str | None = None, period: str | None = None
     ) -> None:
         """Show a return (used by the main window and the screenshots)."""
         with QSignalBlocker(self.data_set_combo):
-            _select(self.data_set_combo, data_set_code)
+            select_or_first(self.data_set_combo, data_set_code)
         self._fill_units_and_periods()
         with QSignalBlocker(self.unit_combo), QSignalBlocker(self.period_combo):
             if org_unit_code:
-                _select(self.unit_combo, org_unit_code)
+                select_or_first(self.unit_combo, org_unit_code)
             if period:
-                _select(self.period_combo, parse_period(period).code)
+                select_or_first(self.period_combo, parse_period(period).code)
         self._selection_changed()
 
     def _data_set_changed(self) -> None:
         self._fill_units_and_periods()
         self._selection_changed()
-
-    def _selection_changed(self) -> None:
-        self.controller.clear()
-        self.show_message("")
-        self.reload()
 
     @Slot(int)
     def set_org_unit(self, unit_id: int) -> None:
@@ -253,12 +149,6 @@ class FormEntryPage(EntryPageBase):
             self.set_selection(fitting[0].code, unit.code, self.period)
             return
         self.unit_combo.setCurrentIndex(self.unit_combo.findData(unit.code))
-
-    @Slot(object)
-    def refresh(self, changes: object | None = None) -> None:
-        if changes is None or getattr(changes, "org_units", False) or self.data_set_combo.count() == 0:
-            self._fill_data_sets()
-        self.reload()
 
     # --- showing a return ----------------------------------------------------------------------------------
 
@@ -364,10 +254,7 @@ class FormEntryPage(EntryPageBase):
             self._focus_row(row)
 
     def _focus_row(self, row: int) -> None:
-        index = self.model.index(row, FormEntryModel.COL_VALUE)
-        self.grid.setCurrentIndex(index)
-        self.grid.scrollTo(index)
-        self.grid.setFocus()
+        self.focus_index(self.model.index(row, FormEntryModel.COL_VALUE))
 
     def locked_message(self, index: QModelIndex) -> str:
         form = self.model.form
@@ -405,17 +292,7 @@ class FormEntryPage(EntryPageBase):
             form.key.data_set.code, form.key.unit.code, form.key.period_code, problem
         )
 
-    def _workflow_changed(self, changes: object) -> None:
-        self.controller.clear()  # a signed (or reopened) return starts a new history
-        self.reload()
-        self.data_changed.emit(changes)
-
     def _unit_from_progress(self, index: QModelIndex) -> None:
         unit_id = self.progress_model.data(index, CompletenessModel.UnitIdRole)
         if unit_id is not None:
             self.set_org_unit(unit_id)
-
-
-def _select(combo: QComboBox, data: object) -> None:
-    index = combo.findData(data) if data is not None else -1
-    combo.setCurrentIndex(index if index >= 0 else (0 if combo.count() else -1))

@@ -1,15 +1,14 @@
 """The 代报 grid as a table: one row per unit a filer files for, one column per form row, a totals row.
 
-Like the form model it never writes: setData hands the typed text to `committer`. Cells of a unit whose return
-is signed are locked; the totals row (sum of the units' values, for summable elements) is read-only.
+Like the form model it never writes (see entry.value_model). Cells of a unit whose return is signed are
+locked; the totals row (sum of the units' values, for summable elements) is read-only.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QFont
 
 from desktop.ops.entry import CellKey
@@ -19,23 +18,18 @@ from desktop.store.orgunits import OrgUnit
 from desktop.store.workflow import ReturnState
 from desktop.ui.entry import cells
 from desktop.ui.entry.cells import tr
-from desktop.ui.qt_setup import chinese_locale
+from desktop.ui.entry.value_model import EntryValueModel
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 _NO_PARENT = QModelIndex()
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 _LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
 _CENTER = int(Qt.AlignmentFlag.AlignCenter)
+_HEADER = int(Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap)  # a long row name wraps, not elides
 
-Committer = Callable[[list[tuple[CellKey, object]], str], bool]
 
-
-class ProxyGridModel(QAbstractTableModel):
+class ProxyGridModel(EntryValueModel):
     COL_UNIT = 0
-    CellKeyRole = Qt.ItemDataRole.UserRole + 1
-    StatusRole = Qt.ItemDataRole.UserRole + 2
-    CommentRole = Qt.ItemDataRole.UserRole + 3
-    FollowUpRole = Qt.ItemDataRole.UserRole + 4
     UnitIdRole = Qt.ItemDataRole.UserRole + 5
 
     def __init__(self, parent=None) -> None:
@@ -44,9 +38,6 @@ class ProxyGridModel(QAbstractTableModel):
         self._statuses: dict[int, dict[str, str]] = {}
         self._messages: dict[int, dict[str, list[str]]] = {}
         self._refused: dict[tuple[str, str], tuple[str, str]] = {}  # (element code, unit code) -> (text, why)
-        self._locale = chinese_locale()
-        self.committer: Committer | None = None
-        self.last_commit_ok = True
 
     # --- loading -----------------------------------------------------------------------------------------
 
@@ -175,7 +166,7 @@ class ProxyGridModel(QAbstractTableModel):
             row = self.form_row(section)
             return f"{row.row_code} {row.label}" if row else None
         if role == Qt.ItemDataRole.TextAlignmentRole:
-            return _CENTER
+            return _HEADER
         return None
 
     def flags(self, index: ModelIndex) -> Qt.ItemFlag:
@@ -228,46 +219,32 @@ class ProxyGridModel(QAbstractTableModel):
         form_row = self.form_row(column)
         assert form_row is not None
         stored = grid.cells.get((form_row.element_id, unit.id))  # type: ignore[arg-type]
-        element = grid.elements.get(form_row.element_id) if form_row.element_id else None
-        value = stored.value if stored else None
-        refused = self._refused.get((form_row.element_code or "", unit.code))
-        state = self.state(row)
-        status = cells.cell_status(
-            locked=bool(state and state.locked),
-            refused=refused is not None,
-            rule_status=self._statuses.get(unit.id, {}).get(form_row.row_code),
-            required=form_row.required,
-            has_value=value is not None,
-        )
-        if role == Qt.ItemDataRole.DisplayRole:
-            return refused[0] if refused else cells.format_value(value, element, self._locale)
-        if role == Qt.ItemDataRole.EditRole:
-            return cells.edit_text(value, element)
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return _RIGHT
-        if role == self.StatusRole:
-            return status
         if role == self.CellKeyRole:
             return self.cell_key(row, column)
         if role == self.CommentRole:
             return stored.comment if stored else None
         if role == self.FollowUpRole:
             return bool(stored and stored.follow_up)
-        if role == Qt.ItemDataRole.BackgroundRole:
-            return cells.LOOKS[status].background
-        if role == Qt.ItemDataRole.ForegroundRole:
-            return cells.LOOKS[status].foreground
-        if role == Qt.ItemDataRole.ToolTipRole:
-            lines = [f"{unit.display_name}　{form_row.row_code} {form_row.label}"]
-            if refused:
-                lines.append(refused[1] + tr("（未保存）"))
-            lines += self._messages.get(unit.id, {}).get(form_row.row_code, [])
-            if state is not None and state.locked:
-                lines.append(tr("报表已%1，数据已锁定").replace("%1", state.state_zh))
-            if stored is not None and stored.comment:
-                lines.append(tr("备注：") + stored.comment)
-            return "\n".join(lines)
-        return None
+        refused = self._refused.get((form_row.element_code or "", unit.code))
+        state = self.state(row)
+        locked = state is not None and state.locked
+        status = cells.cell_status(
+            locked=locked,
+            refused=refused is not None,
+            rule_status=self._statuses.get(unit.id, {}).get(form_row.row_code),
+            required=form_row.required,
+            has_value=stored is not None and stored.value is not None,
+        )
+        return self.value_cell(
+            role,
+            stored=stored,
+            element=grid.elements.get(form_row.element_id) if form_row.element_id else None,
+            status=status,
+            refused=refused,
+            messages=self._messages.get(unit.id, {}).get(form_row.row_code, []),
+            locked_as=state.state_zh if locked else None,
+            where=f"{unit.display_name}　{form_row.row_code} {form_row.label}",
+        )
 
     def _total_data(self, column: int, role: int) -> Any:
         grid = self._grid
@@ -300,12 +277,7 @@ class ProxyGridModel(QAbstractTableModel):
     def setData(self, index: ModelIndex, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
         if role != Qt.ItemDataRole.EditRole or not index.isValid():
             return False
-        key = self.cell_key(index.row(), index.column())
-        if key is None or self.committer is None or not (self.flags(index) & Qt.ItemFlag.ItemIsEditable):
-            self.last_commit_ok = False
-            return False
         unit, form_row = self.unit(index.row()), self.form_row(index.column())
         label = f"{unit.display_name if unit else ''} {form_row.row_code if form_row else ''}"
-        ok = self.committer([(key, "" if value is None else str(value))], tr("填写 %1").replace("%1", label))
-        self.last_commit_ok = ok
-        return ok
+        editable = bool(self.flags(index) & Qt.ItemFlag.ItemIsEditable)
+        return self.commit(self.cell_key(index.row(), index.column()), editable, value, label)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -23,9 +23,7 @@ from desktop.ops.checks import CheckResult
 from desktop.ui.delegates import PaddedItemDelegate
 from desktop.ui.entry import cells
 from desktop.ui.entry.cells import tr
-
-ModelIndex = QModelIndex | QPersistentModelIndex
-_NO_PARENT = QModelIndex()
+from desktop.ui.models.record_table_model import RecordTableModel
 
 BLOCKING, NEEDS_NOTE, EXPLAINED, MISSING = "blocking", "needs_note", "explained", "missing"
 _LEVELS = {
@@ -35,6 +33,7 @@ _LEVELS = {
     MISSING: ("未填", cells.REQUIRED),
 }
 _ORDER = {BLOCKING: 0, MISSING: 1, NEEDS_NOTE: 2, EXPLAINED: 3}
+_UNIT_MAX_CHARS = 8
 
 
 @dataclass(frozen=True)
@@ -67,65 +66,38 @@ def problems_of(unit_id: int, unit_name: str, checks: list[CheckResult]) -> list
     return sorted(found, key=lambda p: _ORDER[p.level])
 
 
-class ProblemListModel(QAbstractTableModel):
+class ProblemListModel(RecordTableModel[Problem]):
     COL_LEVEL, COL_UNIT, COL_ROW, COL_TEXT = range(4)
+    HEADERS = ("级别", "单位", "行", "问题")
+    TR_CONTEXT = "EntryCells"  # with the other strings of the entry screens (cells.tr)
     ProblemRole = Qt.ItemDataRole.UserRole + 1
 
-    def __init__(self, parent=None) -> None:
-        super().__init__(parent)
-        self._problems: list[Problem] = []
-
     def set_problems(self, problems: list[Problem]) -> None:
-        self.beginResetModel()
-        self._problems = list(problems)
-        self.endResetModel()
+        self.load(problems)
 
     def problem(self, row: int) -> Problem | None:
-        return self._problems[row] if 0 <= row < len(self._problems) else None
+        return self.record(row)
 
     def open_count(self) -> int:
-        return sum(1 for p in self._problems if p.level in (BLOCKING, NEEDS_NOTE))
+        return sum(1 for p in self._rows if p.level in (BLOCKING, NEEDS_NOTE))
 
-    def rowCount(self, parent: ModelIndex = _NO_PARENT) -> int:
-        return 0 if parent.isValid() else len(self._problems)
-
-    def columnCount(self, parent: ModelIndex = _NO_PARENT) -> int:
-        return 0 if parent.isValid() else 4
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < 4
-        ):
-            return (tr("级别"), tr("单位"), tr("行"), tr("问题"))[section]
-        return None
-
-    def flags(self, index: ModelIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-
-    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
-        p = self.problem(index.row()) if index.isValid() else None
-        if p is None or not 0 <= index.column() < 4:
-            return None
+    def record_data(self, p: Problem, column: int, role: int):
         label, status = _LEVELS[p.level]
         if role == Qt.ItemDataRole.DisplayRole:
-            if index.column() == self.COL_LEVEL:
+            if column == self.COL_LEVEL:
                 return tr(label)
-            if index.column() == self.COL_UNIT:
+            if column == self.COL_UNIT:
                 return p.unit_name
-            if index.column() == self.COL_ROW:
+            if column == self.COL_ROW:
                 return p.row_codes[0] if p.row_codes else ""
             return p.text
         if role == Qt.ItemDataRole.ToolTipRole:
             if p.check is not None:
                 return f"{p.text}\n{tr('审核公式')}：{p.check.expression}"
             return p.text
-        if role == Qt.ItemDataRole.BackgroundRole and index.column() == self.COL_LEVEL:
+        if role == Qt.ItemDataRole.BackgroundRole and column == self.COL_LEVEL:
             return cells.LOOKS[status].background
-        if role == Qt.ItemDataRole.ForegroundRole and index.column() == self.COL_LEVEL:
+        if role == Qt.ItemDataRole.ForegroundRole and column == self.COL_LEVEL:
             return cells.LOOKS[status].foreground
         if role == self.ProblemRole:
             return p
@@ -155,6 +127,8 @@ class ProblemsPanel(QWidget):
         self.view.setColumnHidden(ProblemListModel.COL_UNIT, not show_unit)
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # A long unit name wraps within a few characters; the message takes all the rest of the width.
+        header.setSectionResizeMode(ProblemListModel.COL_UNIT, QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(ProblemListModel.COL_TEXT, QHeaderView.ResizeMode.Stretch)
         self.view.setAccessibleName(tr("问题列表"))
         self.view.clicked.connect(self._jump)
@@ -183,6 +157,7 @@ class ProblemsPanel(QWidget):
         opened = self.model.open_count()
         self.title.setText(tr("问题（待处理 %1 个）").replace("%1", str(opened)) if problems else tr("问题"))
         self.empty_label.setVisible(not problems)
+        self._fit_unit_column()
         if current is not None:
             for row in range(self.model.rowCount()):
                 p = self.model.problem(row)
@@ -191,6 +166,14 @@ class ProblemsPanel(QWidget):
                     self.view.setCurrentIndex(self.model.index(row, ProblemListModel.COL_TEXT))
                     break
         self._selection_changed(self.view.currentIndex())
+
+    def _fit_unit_column(self) -> None:
+        column = ProblemListModel.COL_UNIT
+        wanted = max(
+            self.view.sizeHintForColumn(column), self.view.horizontalHeader().sectionSizeHint(column)
+        )
+        widest = self.view.fontMetrics().horizontalAdvance("中") * _UNIT_MAX_CHARS
+        self.view.setColumnWidth(column, min(wanted, widest))
 
     def _selection_changed(self, index: QModelIndex, _previous: QModelIndex | None = None) -> None:
         p = self.model.problem(index.row()) if index.isValid() else None

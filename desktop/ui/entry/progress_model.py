@@ -2,31 +2,26 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 
 from desktop.ops.workflow import UnitProgress
 from desktop.ui.entry import cells
 from desktop.ui.entry.cells import tr
+from desktop.ui.models.record_table_model import RecordTableModel
 
-ModelIndex = QModelIndex | QPersistentModelIndex
-_NO_PARENT = QModelIndex()
 _LATE = QColor("#b42318")
 _DONE = QColor("#2b6e2b")
 
 
-class CompletenessModel(QAbstractTableModel):
+class CompletenessModel(RecordTableModel[UnitProgress]):
     COL_UNIT, COL_STATE, COL_FILLED, COL_SIGNER, COL_DUE = range(5)
+    HEADERS = ("单位", "状态", "已填", "填表人", "截止")
+    TR_CONTEXT = "EntryCells"  # with the other strings of the entry screens (cells.tr)
     UnitIdRole = Qt.ItemDataRole.UserRole + 1
 
-    def __init__(self, parent=None) -> None:
-        super().__init__(parent)
-        self._rows: list[UnitProgress] = []
-
     def set_rows(self, rows: list[UnitProgress]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
+        self.load(rows)
 
     def summary(self) -> str:
         if not self._rows:
@@ -42,31 +37,7 @@ class CompletenessModel(QAbstractTableModel):
                 return i
         return None
 
-    def rowCount(self, parent: ModelIndex = _NO_PARENT) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: ModelIndex = _NO_PARENT) -> int:
-        return 0 if parent.isValid() else 5
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < 5
-        ):
-            return (tr("单位"), tr("状态"), tr("已填"), tr("填表人"), tr("截止"))[section]
-        return None
-
-    def flags(self, index: ModelIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-
-    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or not 0 <= index.row() < len(self._rows) or not 0 <= index.column() < 5:
-            return None
-        r = self._rows[index.row()]
-        column = index.column()
+    def record_data(self, r: UnitProgress, column: int, role: int):
         if role == Qt.ItemDataRole.DisplayRole:
             if column == self.COL_UNIT:
                 return r.org_unit_name

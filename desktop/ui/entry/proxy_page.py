@@ -7,181 +7,82 @@ the selected rows, so a clerk can submit all the village clinics at once.
 
 from __future__ import annotations
 
-import sqlite3
-from datetime import date
-from pathlib import Path
-
 from PySide6.QtCore import QModelIndex, QSignalBlocker, Qt, Slot
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QHeaderView, QLabel, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHeaderView
 
 from desktop.core.periods import parse_period
 from desktop.ops import forms
 from desktop.ops.checks import CheckError
 from desktop.ops.entry import CellKey
 from desktop.store import elements, orgunits
-from desktop.ui.entry.base import EntryPageBase, legend_widget
+from desktop.ui.entry.base import EntryPageBase, picker
 from desktop.ui.entry.cells import tr
 from desktop.ui.entry.grid_model import ProxyGridModel
 from desktop.ui.entry.problems import Problem, ProblemsPanel, problems_of
-from desktop.ui.entry.view import EntryItemDelegate, EntryTableView, ValueDelegate
-from desktop.ui.entry.workflow_bar import ReturnActionsBar, ReturnTarget
-from desktop.ui.task_runner import TaskRunner
+from desktop.ui.entry.view import EntryTableView, ValueDelegate
+from desktop.ui.entry.workflow_bar import ReturnTarget
+from desktop.ui.pickers import refill, select_or_first
 
 
 class ProxyGridPage(EntryPageBase):
-    def __init__(
-        self,
-        conn: sqlite3.Connection,
-        db_path: Path,
-        runner: TaskRunner | None = None,
-        parent: QWidget | None = None,
-        *,
-        today: date | None = None,
-    ) -> None:
-        super().__init__(conn, db_path, runner, parent)
-        self._today = today
-        self.model = ProxyGridModel(self)
-        self.model.committer = self.save
-        self._build()
-        self.refresh()
+    model_class = ProxyGridModel
 
     def _build(self) -> None:
-        self.filer_combo = QComboBox()
-        self.filer_combo.setMinimumContentsLength(14)
-        self.filer_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-        self.data_set_combo = QComboBox()
-        self.data_set_combo.setMinimumContentsLength(18)
-        self.data_set_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-        self.period_combo = QComboBox()
-        self.period_combo.setMinimumContentsLength(10)
+        self.filer_combo = picker(14)
         self.filer_combo.currentIndexChanged.connect(self._filer_changed)
-        self.data_set_combo.currentIndexChanged.connect(self._data_set_changed)
-        self.period_combo.currentIndexChanged.connect(self._selection_changed)
-        top = QHBoxLayout()
-        for text, combo in ((tr("代报单位(&F)："), self.filer_combo), (tr("报表(&B)："), self.data_set_combo),
-                            (tr("报告期(&Q)："), self.period_combo)):  # fmt: skip
-            label = QLabel(text)
-            label.setBuddy(combo)
-            top.addWidget(label)
-            top.addWidget(combo)
-            top.addSpacing(8)
-        top.addStretch(1)
 
         self.grid = EntryTableView(self, across=True)
-        self.grid.setModel(self.model)
+        self.set_up_grid(tr("代报表格"))
         self.grid.is_entry_row = lambda row: self.model.unit(row) is not None
-        self.grid.setItemDelegate(EntryItemDelegate(self.grid))
         self._value_delegate = ValueDelegate(
             self.grid, ProxyGridModel.CommentRole, ProxyGridModel.FollowUpRole
         )
-        self.grid.setStyleSheet("QTableView { gridline-color: #dcdcdc; }")
-        self.grid.verticalHeader().setVisible(False)
-        rows = self.grid.verticalHeader()
-        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        rows.setDefaultSectionSize(self.grid.fontMetrics().height() + 10)
-        header = self.grid.horizontalHeader()
-        header.setHighlightSections(False)
-        header.setDefaultAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.grid.setAccessibleName(tr("代报表格"))
-        self.connect_table(self.grid)
+        self.grid.horizontalHeader().setDefaultAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.grid.horizontalHeader().sectionResized.connect(self._fit_header_height)
         self.grid.selectionModel().selectionChanged.connect(self._targets_changed)
         self.grid.selectionModel().currentChanged.connect(self._targets_changed)
-        self.model.modelReset.connect(self._after_reset)
 
         self.problems = ProblemsPanel(show_unit=True, parent=self)
         self.problems.jump_requested.connect(self.focus_unit_row)
         self.problems.explain_requested.connect(self._explain)
-
-        left = QWidget()
-        left_layout = QVBoxLayout(left)
-        left_layout.setContentsMargins(0, 0, 0, 0)
-        left_layout.addWidget(self.grid, 1)
-        left_layout.addWidget(legend_widget())
-        splitter = QSplitter(Qt.Orientation.Horizontal)
-        splitter.addWidget(left)
-        splitter.addWidget(self.problems)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
-        splitter.setSizes([760, 380])
-        splitter.setChildrenCollapsible(False)
-
-        self.status_label = QLabel()
-        self.actions_bar = ReturnActionsBar(self._conn, self)
-        self.actions_bar.changed.connect(self._workflow_changed)
-        self.actions_bar.message.connect(self.show_message)
-
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(8, 8, 8, 8)
-        layout.addLayout(top)
-        layout.addWidget(splitter, 1)
-        layout.addWidget(self.status_label)
-        layout.addWidget(self.message_label)
-        layout.addWidget(self.actions_bar)
+        pickers = [(tr("代报单位(&F)："), self.filer_combo), (tr("报表(&B)："), self.data_set_combo),
+                   (tr("报告期(&Q)："), self.period_combo)]  # fmt: skip
+        self.lay_out(pickers, self.problems, sizes=(630, 370))
 
     # --- selection ---------------------------------------------------------------------------------------
-
-    @property
-    def table(self) -> EntryTableView:
-        return self.grid
 
     @property
     def filer_code(self) -> str | None:
         return self.filer_combo.currentData()
 
-    @property
-    def data_set_code(self) -> str | None:
-        return self.data_set_combo.currentData()
-
-    @property
-    def period(self) -> str | None:
-        return self.period_combo.currentData()
-
-    def _fill_filers(self) -> None:
-        current = self.filer_code
-        with QSignalBlocker(self.filer_combo):
-            self.filer_combo.clear()
-            for unit in forms.filers(self._conn):
-                self.filer_combo.addItem(unit.name, unit.code)
-            _select(self.filer_combo, current)
+    def fill_pickers(self) -> None:
+        refill(self.filer_combo, [(u.name, u.code) for u in forms.filers(self._conn)], self.filer_code)
         self._fill_data_sets()
 
     def _fill_data_sets(self) -> None:
-        current = self.data_set_code
         filer = orgunits.get_org_unit_by_code(self._conn, self.filer_code or "")
-        with QSignalBlocker(self.data_set_combo):
-            self.data_set_combo.clear()
-            if filer is not None:
-                types = {u.unit_type for u in forms.filed_units(self._conn, filer.id)}
-                for ds in elements.list_data_sets(self._conn):
-                    if types & set(elements.list_data_set_unit_types(self._conn, ds.id)):
-                        self.data_set_combo.addItem(f"{ds.code}　{ds.name}", ds.code)
-            _select(self.data_set_combo, current)
+        types = {u.unit_type for u in forms.filed_units(self._conn, filer.id)} if filer is not None else set()
+        self.offer_data_sets(
+            ds
+            for ds in elements.list_data_sets(self._conn)
+            if types & set(elements.list_data_set_unit_types(self._conn, ds.id))
+        )
         self._fill_periods()
-
-    def _fill_periods(self) -> None:
-        current = self.period
-        ds = elements.get_data_set_by_code(self._conn, self.data_set_code or "")
-        with QSignalBlocker(self.period_combo):
-            self.period_combo.clear()
-            if ds is not None:
-                for p in forms.allowed_periods(self._conn, ds, self._today):
-                    self.period_combo.addItem(p.label_zh, p.code)
-            _select(self.period_combo, current)
 
     def set_selection(
         self, filer_code: str, data_set_code: str | None = None, period: str | None = None
     ) -> None:
         """Show a filer's grid (used by the main window and the screenshots)."""
         with QSignalBlocker(self.filer_combo):
-            _select(self.filer_combo, filer_code)
+            select_or_first(self.filer_combo, filer_code)
         self._fill_data_sets()
         if data_set_code:
             with QSignalBlocker(self.data_set_combo):
-                _select(self.data_set_combo, data_set_code)
+                select_or_first(self.data_set_combo, data_set_code)
             self._fill_periods()
         if period:
             with QSignalBlocker(self.period_combo):
-                _select(self.period_combo, parse_period(period).code)
+                select_or_first(self.period_combo, parse_period(period).code)
         self._selection_changed()
 
     def _filer_changed(self) -> None:
@@ -191,11 +92,6 @@ class ProxyGridPage(EntryPageBase):
     def _data_set_changed(self) -> None:
         self._fill_periods()
         self._selection_changed()
-
-    def _selection_changed(self) -> None:
-        self.controller.clear()
-        self.show_message("")
-        self.reload()
 
     @Slot(int)
     def set_org_unit(self, unit_id: int) -> None:
@@ -223,12 +119,6 @@ class ProxyGridPage(EntryPageBase):
         if children:
             self.set_selection(children[0].code, self.data_set_code, self.period)
 
-    @Slot(object)
-    def refresh(self, changes: object | None = None) -> None:
-        if changes is None or getattr(changes, "org_units", False) or self.filer_combo.count() == 0:
-            self._fill_filers()
-        self.reload()
-
     # --- showing the grid ----------------------------------------------------------------------------------
 
     def reload(self) -> None:
@@ -255,7 +145,6 @@ class ProxyGridPage(EntryPageBase):
             self.grid.setItemDelegateForColumn(column, self._value_delegate)
         em = self.grid.fontMetrics().horizontalAdvance("中")
         header = self.grid.horizontalHeader()
-        header.setMinimumHeight(self.grid.fontMetrics().height() * 3 + 12)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(False)
         header.setMinimumSectionSize(em * 4)
@@ -268,6 +157,19 @@ class ProxyGridPage(EntryPageBase):
         self.grid.setColumnWidth(self.model.col_filled, em * 3 + 8)
         if self.model.unit(0) is not None and columns:
             self.grid.setCurrentIndex(self.model.index(0, columns[0]))
+        self._fit_header_height()
+
+    def _fit_header_height(self, *_args) -> None:
+        """Code, name and unit on three lines, more where a long name wraps in a narrow column (up to six)."""
+        header = self.grid.horizontalHeader()
+        fm = header.fontMetrics()
+        lines = 3
+        for column in self.model.element_columns():
+            room = max(header.sectionSize(column) - 12, 1)
+            text = str(self.model.headerData(column, Qt.Orientation.Horizontal) or "")
+            needed = sum(-(-fm.horizontalAdvance(line) // room) for line in text.splitlines())  # ceiling
+            lines = max(lines, min(needed, 6))
+        header.setMinimumHeight(fm.height() * lines + 12)
 
     def _show_side(self) -> None:
         grid = self.model.grid
@@ -342,10 +244,7 @@ class ProxyGridPage(EntryPageBase):
     def focus_key(self, key: CellKey) -> None:
         position = self.model.position(key)
         if position is not None:
-            index = self.model.index(*position)
-            self.grid.setCurrentIndex(index)
-            self.grid.scrollTo(index)
-            self.grid.setFocus()
+            self.focus_index(self.model.index(*position))
 
     def focus_unit_row(self, unit_id: int, row_code: str) -> None:
         grid = self.model.grid
@@ -356,10 +255,7 @@ class ProxyGridPage(EntryPageBase):
             (c for c in self.model.element_columns() if self.model.form_row(c).row_code == row_code), None
         )  # type: ignore[union-attr]
         if row is not None and column is not None:
-            index = self.model.index(row, column)
-            self.grid.setCurrentIndex(index)
-            self.grid.scrollTo(index)
-            self.grid.setFocus()
+            self.focus_index(self.model.index(row, column))
 
     def locked_message(self, index: QModelIndex) -> str:
         state = self.model.state(index.row())
@@ -401,13 +297,3 @@ class ProxyGridPage(EntryPageBase):
         unit = next((u for u in grid.units if u.id == problem.unit_id), None) if grid else None
         if grid is not None and unit is not None:
             self.open_explanation_for(grid.data_set.code, unit.code, grid.period.code, problem)
-
-    def _workflow_changed(self, changes: object) -> None:
-        self.controller.clear()
-        self.reload()
-        self.data_changed.emit(changes)
-
-
-def _select(combo: QComboBox, data: object) -> None:
-    index = combo.findData(data) if data is not None else -1
-    combo.setCurrentIndex(index if index >= 0 else (0 if combo.count() else -1))

@@ -6,22 +6,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QCoreApplication,
-    QLocale,
-    QModelIndex,
-    QPersistentModelIndex,
-    QSortFilterProxyModel,
-    Qt,
-)
+from PySide6.QtCore import QCoreApplication, QLocale, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QColor
 
 from desktop.ops.import_values import CHANGED, KIND_LABELS, NEW, UNCHANGED, ImportChange, ImportProblem
+from desktop.ui.models.record_table_model import ModelIndex, RecordTableModel, sort_less
 from desktop.ui.qt_setup import chinese_locale
 
-ModelIndex = QModelIndex | QPersistentModelIndex
-_NO_PARENT = QModelIndex()
+_TR_CONTEXT = "ImportModels"
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 _CENTER = int(Qt.AlignmentFlag.AlignCenter)
 KIND_COLOURS = {NEW: QColor("#1e6b34"), CHANGED: QColor("#8a5300"), UNCHANGED: QColor("#7a7a7a")}
@@ -33,7 +25,7 @@ SortRole = Qt.ItemDataRole.UserRole + 3
 
 
 def _tr(text: str) -> str:
-    return QCoreApplication.translate("ImportModels", text)
+    return QCoreApplication.translate(_TR_CONTEXT, text)
 
 
 def format_value(value: Any) -> str:
@@ -51,33 +43,10 @@ def format_value(value: Any) -> str:
     return str(value)
 
 
-class ImportChangesModel(QAbstractTableModel):
+class ImportChangesModel(RecordTableModel[ImportChange]):
     COL_KIND, COL_SHEET, COL_ROW, COL_UNIT, COL_ELEMENT, COL_PERIOD, COL_OLD, COL_NEW, COL_COMMENT = range(9)
     HEADERS = ("变化", "工作表", "行", "单位", "数据项", "报告期", "原值", "新值", "备注")
-
-    def __init__(self, parent=None) -> None:
-        super().__init__(parent)
-        self._rows: list[ImportChange] = []
-
-    def load(self, rows: list[ImportChange]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-
-    def change_at(self, row: int) -> ImportChange | None:
-        return self._rows[row] if 0 <= row < len(self._rows) else None
-
-    def rowCount(self, parent: ModelIndex = _NO_PARENT) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: ModelIndex = _NO_PARENT) -> int:
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
-        horizontal = orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.HEADERS)
-        if horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return _tr(self.HEADERS[section])
-        return None
+    TR_CONTEXT = _TR_CONTEXT
 
     def _text(self, c: ImportChange, column: int) -> str:
         if column == self.COL_KIND:
@@ -100,10 +69,7 @@ class ImportChangesModel(QAbstractTableModel):
             return c.new_comment if c.new_comment is not None else (c.old_comment or "")
         return ""
 
-    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        c, column = self._rows[index.row()], index.column()
+    def record_data(self, c: ImportChange, column: int, role: int):
         if role == Qt.ItemDataRole.DisplayRole:
             return self._text(c, column)
         if role == Qt.ItemDataRole.ToolTipRole:
@@ -133,36 +99,13 @@ class ImportChangesModel(QAbstractTableModel):
         return None
 
 
-class ImportProblemsModel(QAbstractTableModel):
+class ImportProblemsModel(RecordTableModel[ImportProblem]):
     COL_SHEET, COL_ROW, COL_CELL, COL_FIELD, COL_MESSAGE = range(5)
     HEADERS = ("工作表", "行", "单元格", "字段", "问题")
-
-    def __init__(self, parent=None) -> None:
-        super().__init__(parent)
-        self._rows: list[ImportProblem] = []
-
-    def load(self, rows: list[ImportProblem]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-
-    def problem_at(self, row: int) -> ImportProblem | None:
-        return self._rows[row] if 0 <= row < len(self._rows) else None
+    TR_CONTEXT = _TR_CONTEXT
 
     def fields(self) -> list[str]:
         return sorted({p.field for p in self._rows})
-
-    def rowCount(self, parent: ModelIndex = _NO_PARENT) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: ModelIndex = _NO_PARENT) -> int:
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
-        horizontal = orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.HEADERS)
-        if horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return _tr(self.HEADERS[section])
-        return None
 
     def _text(self, p: ImportProblem, column: int) -> str:
         if column == self.COL_SHEET:
@@ -177,10 +120,7 @@ class ImportProblemsModel(QAbstractTableModel):
             return p.message
         return ""
 
-    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        p, column = self._rows[index.row()], index.column()
+    def record_data(self, p: ImportProblem, column: int, role: int):
         if role == Qt.ItemDataRole.DisplayRole:
             return self._text(p, column)
         if role == Qt.ItemDataRole.ToolTipRole:
@@ -229,8 +169,4 @@ class ImportFilterProxyModel(QSortFilterProxyModel):
         )
 
     def lessThan(self, left: ModelIndex, right: ModelIndex) -> bool:
-        a, b = left.data(SortRole), right.data(SortRole)
-        try:
-            return a < b
-        except TypeError:
-            return str(a) < str(b)
+        return sort_less(left.data(SortRole), right.data(SortRole))

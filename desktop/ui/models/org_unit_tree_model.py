@@ -138,11 +138,6 @@ class OrgUnitTreeModel(QAbstractItemModel):
             return (_tr("名称"), _tr("类型"))[section] if section in (0, 1) else None
         return None
 
-    def flags(self, index: ModelIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-
     def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
         node = self._node(index)
         if node is None:

@@ -237,11 +237,6 @@ class PlanIndicatorTableModel(QAbstractTableModel):
             return _ALIGN_LEFT
         return None
 
-    def flags(self, index: ModelIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-
     def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
         if role not in _ROLES or not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None

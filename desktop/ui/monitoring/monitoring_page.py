@@ -13,7 +13,7 @@ import sqlite3
 import threading
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QSignalBlocker, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -35,25 +35,29 @@ from desktop.ops.monitoring import (
     STATUS_COLOURS,
     MonitoringError,
     PlanProgress,
-    default_year,
     evaluate_plan,
-    monitoring_years,
 )
-from desktop.store.orgunits import OrgUnit, list_org_units
+from desktop.store.orgunits import list_org_units
 from desktop.store.plans import Plan, list_plans
 from desktop.ui.models.plan_indicator_model import python_data
 from desktop.ui.monitoring.progress_model import MonitoringFilterProxyModel, MonitoringTableModel
 from desktop.ui.monitoring.style import status_label, tr
-from desktop.ui.task_runner import TaskRunner
+from desktop.ui.pickers import (
+    buddy_label,
+    current_int,
+    fill_plans,
+    fill_years,
+    picker_row,
+    refill,
+    select_item,
+    select_nearest_unit,
+    unit_items,
+)
+from desktop.ui.task_runner import LatestRun, TaskRunner
 
 # Widths in characters of the UI font, so they scale with the font and the screen's DPI.
 _COLUMN_CHARS = {"domain": 5, "name": 14, "unit": 4, "number": 7, "milestone": 9, "status": 5}
 _MIN_REASON_CHARS = 24
-
-
-def preferred_plan(plans: list[Plan]) -> Plan | None:
-    """The county's own plan first (what a county bureau monitors), else the first listed."""
-    return next((p for p in plans if p.level == "county"), plans[0] if plans else None)
 
 
 def warm_up_chart_module() -> threading.Thread:
@@ -66,6 +70,11 @@ def warm_up_chart_module() -> threading.Thread:
     thread = threading.Thread(target=load, name="healthdesk-chart-import", daemon=True)
     thread.start()
     return thread
+
+
+def _plan_label(plan: Plan) -> str:
+    years = f"（{plan.period_start}—{plan.period_end}年）" if plan.period_start and plan.period_end else ""
+    return plan.title + years
 
 
 class _DomainDelegate(QStyledItemDelegate):
@@ -90,10 +99,7 @@ class MonitoringPage(QWidget):
         self._db_path = Path(db_path)
         self._runner = runner
         self._plans: dict[int, Plan] = {}
-        self._units: dict[int, OrgUnit] = {}
-        self._running = False
-        self._rerun = False
-        self._generation = 0
+        self._latest = LatestRun(runner, self.recompute)
         self._chart_panel = None
         self._chart_id: int | None = None
         self._warm_up: threading.Thread | None = None
@@ -135,28 +141,20 @@ class MonitoringPage(QWidget):
         self.import_button.setToolTip(tr("从 Word、WPS 或 Excel 复制规划的指标表，导入为新规划"))
         self.import_button.clicked.connect(self.open_import_dialog)
 
-        def labelled(text: str, widget: QWidget) -> QLabel:
-            label = QLabel(text)
-            label.setBuddy(widget)
-            return label
-
-        pickers = QHBoxLayout()
-        pickers.addWidget(labelled(tr("规划(&P)："), self.plan_combo))
-        pickers.addWidget(self.plan_combo, 3)
-        pickers.addSpacing(12)
-        pickers.addWidget(labelled(tr("年份(&Y)："), self.year_combo))
-        pickers.addWidget(self.year_combo)
-        pickers.addSpacing(12)
-        pickers.addWidget(labelled(tr("机构(&U)："), self.unit_combo))
-        pickers.addWidget(self.unit_combo, 1)
-        pickers.addSpacing(12)
+        pickers = picker_row(
+            [
+                (tr("规划(&P)："), self.plan_combo, 3),
+                (tr("年份(&Y)："), self.year_combo, 0),
+                (tr("机构(&U)："), self.unit_combo, 1),
+            ]
+        )
         pickers.addWidget(self.import_button)
 
         filters = QHBoxLayout()
         filters.addWidget(self.off_track_check)
         filters.addWidget(self.binding_check)
         filters.addSpacing(12)
-        filters.addWidget(labelled(tr("领域(&D)："), self.domain_combo))
+        filters.addWidget(buddy_label(tr("领域(&D)："), self.domain_combo))
         filters.addWidget(self.domain_combo)
         filters.addStretch(1)
         filters.addWidget(self.chart_button)
@@ -230,85 +228,36 @@ class MonitoringPage(QWidget):
 
     def set_org_unit(self, unit_id: int) -> None:
         """Show the unit chosen in the org tree, or the nearest unit above it that the picker offers."""
-        current: OrgUnit | None = self._units.get(unit_id)
-        if current is None:
-            units = {u.id: u for u in list_org_units(self._conn)}
-            current = units.get(unit_id)
-            while current is not None and self.unit_combo.findData(current.id) < 0:
-                current = units.get(current.parent_id) if current.parent_id is not None else None
-        if current is not None:
-            self.unit_combo.setCurrentIndex(self.unit_combo.findData(current.id))
+        select_nearest_unit(self.unit_combo, {u.id: u for u in list_org_units(self._conn)}, unit_id)
 
     # --- pickers ---------------------------------------------------------------------------------------------
 
     def current_plan_id(self) -> int | None:
-        data = self.plan_combo.currentData()
-        return int(data) if data is not None else None
+        return current_int(self.plan_combo)
 
     def current_year(self) -> int | None:
-        data = self.year_combo.currentData()
-        return int(data) if data is not None else None
+        return current_int(self.year_combo)
 
     def current_unit_id(self) -> int | None:
-        data = self.unit_combo.currentData()
-        return int(data) if data is not None else None
+        return current_int(self.unit_combo)
 
     def select_plan(self, plan_id: int) -> bool:
-        index = self.plan_combo.findData(plan_id)
-        if index >= 0:
-            self.plan_combo.setCurrentIndex(index)
-        return index >= 0
+        return select_item(self.plan_combo, plan_id)
 
     def select_year(self, year: int) -> bool:
-        index = self.year_combo.findData(year)
-        if index >= 0:
-            self.year_combo.setCurrentIndex(index)
-        return index >= 0
+        return select_item(self.year_combo, year)
 
     def _fill_plans(self) -> None:
-        keep = self.current_plan_id()
         plans = list_plans(self._conn)
         self._plans = {p.id: p for p in plans}
-        with QSignalBlocker(self.plan_combo):
-            self.plan_combo.clear()
-            for plan in plans:
-                period = (
-                    f"（{plan.period_start}—{plan.period_end}年）"
-                    if plan.period_start and plan.period_end
-                    else ""
-                )
-                self.plan_combo.addItem(plan.title + period, plan.id)
-            wanted = keep if keep in self._plans else (preferred_plan(plans).id if plans else None)
-            if wanted is not None:
-                self.plan_combo.setCurrentIndex(self.plan_combo.findData(wanted))
+        fill_plans(self.plan_combo, plans, _plan_label)
 
     def _fill_units(self) -> None:
-        keep = self.current_unit_id()
         units = [u for u in list_org_units(self._conn) if u.level <= 2]
-        self._units = {u.id: u for u in units}
-        with QSignalBlocker(self.unit_combo):
-            self.unit_combo.clear()
-            for unit in units:
-                indent = "　" * (unit.level - 1)
-                self.unit_combo.addItem(
-                    indent + (unit.name if unit.level == 1 else unit.display_name), unit.id
-                )
-            if keep in self._units:
-                self.unit_combo.setCurrentIndex(self.unit_combo.findData(keep))
+        refill(self.unit_combo, unit_items(units), self.current_unit_id())
 
     def _fill_years(self) -> None:
-        plan = self._plans.get(self.current_plan_id() or -1)
-        keep = self.current_year()
-        with QSignalBlocker(self.year_combo):
-            self.year_combo.clear()
-            if plan is None:
-                return
-            years = monitoring_years(self._conn, plan)
-            for year in reversed(years):
-                self.year_combo.addItem(f"{year}年", year)
-            wanted = keep if keep in years else default_year(self._conn, plan)
-            index = self.year_combo.findData(wanted)
-            self.year_combo.setCurrentIndex(max(index, 0))
+        fill_years(self.year_combo, self._conn, self._plans.get(self.current_plan_id() or -1))
 
     def _on_plan_changed(self) -> None:
         self._fill_years()
@@ -318,45 +267,28 @@ class MonitoringPage(QWidget):
 
     def recompute(self) -> None:
         """Evaluate the chosen plan in the background; a request made meanwhile runs once the current one ends."""
-        if self._running:
-            self._rerun = True
+        if self._latest.busy():
             return
         plan_id, year, unit_id = self.current_plan_id(), self.current_year(), self.current_unit_id()
         if plan_id is None or year is None:
             self.model.load(None)
             self.summary_label.setText(tr("数据库中还没有规划：可用“粘贴规划指标表”导入。"))
             return
-        self._running = True
-        self._generation += 1
-        generation = self._generation
 
         def task(conn: sqlite3.Connection, progress) -> PlanProgress:
             return evaluate_plan(conn, plan_id, year, unit_id, progress=progress)
 
-        self._runner.run(
-            task,
-            title=tr("计算规划进展"),
-            on_done=lambda result: self._finished(generation, result),
-            on_error=lambda error: self._failed(generation, error),
-            on_cancelled=lambda: self._finished(generation, None),
-        )
+        self._latest.run(task, title=tr("计算规划进展"), on_done=self._finished, on_error=self._failed)
 
-    def _settle(self) -> bool:
-        self._running = False
-        if self._rerun:
-            self._rerun = False
-            self.recompute()
-            return True
-        return False
+    @property
+    def _running(self) -> bool:  # a computation is under way (tests check that unrelated changes start none)
+        return self._latest.running
 
-    def _finished(self, generation: int, result: PlanProgress | None) -> None:
-        if self._settle() or generation != self._generation or result is None:
-            return
+    def _finished(self, result: PlanProgress) -> None:
         self.message_label.hide()
         self._show(result)
 
-    def _failed(self, generation: int, error: BaseException) -> None:
-        self._settle()
+    def _failed(self, error: BaseException) -> None:
         if not isinstance(error, MonitoringError):
             raise error
         self.message_label.setText(error.message)
@@ -397,14 +329,8 @@ class MonitoringPage(QWidget):
     # --- filters and table layout ----------------------------------------------------------------------------
 
     def _fill_domains(self, domains: list[str]) -> None:
-        keep = self.domain_combo.currentData()
-        with QSignalBlocker(self.domain_combo):
-            self.domain_combo.clear()
-            self.domain_combo.addItem(tr("全部领域"), None)
-            for domain in domains:
-                self.domain_combo.addItem(domain, domain)
-            index = self.domain_combo.findData(keep) if keep else 0
-            self.domain_combo.setCurrentIndex(max(index, 0))
+        choices = [(tr("全部领域"), None), *((domain, domain) for domain in domains)]
+        refill(self.domain_combo, choices, self.domain_combo.currentData())
         self.domain_combo.setEnabled(bool(domains))
         self._apply_filters()
 

@@ -12,7 +12,7 @@ import sqlite3
 from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtCore import QSignalBlocker, QStandardPaths, Qt, Signal
+from PySide6.QtCore import QStandardPaths, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -32,20 +32,14 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.ops.changes import OpChanges
-from desktop.ops.monitoring import (
-    STATUS_COLOURS,
-    STATUS_ORDER,
-    MonitoringError,
-    default_year,
-    monitoring_years,
-)
+from desktop.ops.monitoring import STATUS_COLOURS, STATUS_ORDER, MonitoringError
 from desktop.ops.scorecard import Scorecard, compute_scorecard, export_scorecard
 from desktop.store.orgunits import list_org_units
 from desktop.store.plans import Plan, list_plans
-from desktop.ui.monitoring.monitoring_page import preferred_plan
 from desktop.ui.monitoring.scorecard_model import ScorecardSortProxyModel, ScorecardTableModel
 from desktop.ui.monitoring.style import status_label, tr
-from desktop.ui.task_runner import TaskRunner
+from desktop.ui.pickers import current_int, fill_plans, fill_years, nearest_offered, picker_row, select_item
+from desktop.ui.task_runner import LatestRun, TaskRunner
 
 
 def subset(card: Scorecard, plan_indicator_ids: list[int]) -> Scorecard:
@@ -122,8 +116,7 @@ class ScorecardPage(QWidget):
         self._runner = runner
         self._plans: dict[int, Plan] = {}
         self._chosen: dict[int, set[int]] = {}  # plan id → shown plan indicator ids
-        self._running = False
-        self._rerun = False
+        self._latest = LatestRun(runner, self.recompute)
         self._highlight: int | None = None
         self.model = ScorecardTableModel(self)
         self.proxy = ScorecardSortProxyModel(self)
@@ -145,18 +138,7 @@ class ScorecardPage(QWidget):
         self.choose_button.clicked.connect(self.choose_indicators)
         self.export_button = QPushButton(tr("导出 Excel(&E)…"))
         self.export_button.clicked.connect(self.choose_export_path)
-        plan_label = QLabel(tr("规划(&P)："))
-        plan_label.setBuddy(self.plan_combo)
-        year_label = QLabel(tr("年份(&Y)："))
-        year_label.setBuddy(self.year_combo)
-
-        bar = QHBoxLayout()
-        bar.addWidget(plan_label)
-        bar.addWidget(self.plan_combo, 3)
-        bar.addSpacing(12)
-        bar.addWidget(year_label)
-        bar.addWidget(self.year_combo)
-        bar.addSpacing(12)
+        bar = picker_row([(tr("规划(&P)："), self.plan_combo, 3), (tr("年份(&Y)："), self.year_combo, 0)])
         bar.addWidget(self.status_sort_check)
         bar.addStretch(1)
         bar.addWidget(self.choose_button)
@@ -199,16 +181,9 @@ class ScorecardPage(QWidget):
     def refresh(self, changes: object | None = None) -> None:
         if isinstance(changes, OpChanges) and not (changes.values or changes.plans or changes.org_units):
             return
-        keep = self.plan_combo.currentData()
         plans = list_plans(self._conn)
         self._plans = {p.id: p for p in plans}
-        with QSignalBlocker(self.plan_combo):
-            self.plan_combo.clear()
-            for plan in plans:
-                self.plan_combo.addItem(plan.title, plan.id)
-            wanted = keep if keep in self._plans else (preferred_plan(plans).id if plans else None)
-            if wanted is not None:
-                self.plan_combo.setCurrentIndex(self.plan_combo.findData(wanted))
+        fill_plans(self.plan_combo, plans, lambda plan: plan.title)
         self._fill_years()
         self.recompute()
 
@@ -217,9 +192,7 @@ class ScorecardPage(QWidget):
         units = {u.id: u for u in list_org_units(self._conn)}
         card = self.model.scorecard
         rows = {u.id: i + 1 for i, u in enumerate(card.units)} if card else {}
-        current = units.get(unit_id)
-        while current is not None and current.id not in rows:
-            current = units.get(current.parent_id) if current.parent_id is not None else None
+        current = nearest_offered(units, unit_id, lambda i: i in rows)
         self._highlight = current.id if current is not None else None
         if current is not None:
             index = self.proxy.mapFromSource(self.model.index(rows[current.id], 0))
@@ -229,31 +202,16 @@ class ScorecardPage(QWidget):
     # --- pickers and computing -------------------------------------------------------------------------------
 
     def current_plan_id(self) -> int | None:
-        data = self.plan_combo.currentData()
-        return int(data) if data is not None else None
+        return current_int(self.plan_combo)
 
     def current_year(self) -> int | None:
-        data = self.year_combo.currentData()
-        return int(data) if data is not None else None
+        return current_int(self.year_combo)
 
     def select_plan(self, plan_id: int) -> bool:
-        index = self.plan_combo.findData(plan_id)
-        if index >= 0:
-            self.plan_combo.setCurrentIndex(index)
-        return index >= 0
+        return select_item(self.plan_combo, plan_id)
 
     def _fill_years(self) -> None:
-        plan = self._plans.get(self.current_plan_id() or -1)
-        keep = self.current_year()
-        with QSignalBlocker(self.year_combo):
-            self.year_combo.clear()
-            if plan is None:
-                return
-            years = monitoring_years(self._conn, plan)
-            for year in reversed(years):
-                self.year_combo.addItem(f"{year}年", year)
-            wanted = keep if keep in years else default_year(self._conn, plan)
-            self.year_combo.setCurrentIndex(max(self.year_combo.findData(wanted), 0))
+        fill_years(self.year_combo, self._conn, self._plans.get(self.current_plan_id() or -1))
 
     def _on_plan_changed(self) -> None:
         self._fill_years()
@@ -264,32 +222,20 @@ class ScorecardPage(QWidget):
         self.proxy.invalidate()
 
     def recompute(self) -> None:
-        if self._running:
-            self._rerun = True
+        if self._latest.busy():
             return
         plan_id, year = self.current_plan_id(), self.current_year()
         if plan_id is None or year is None:
             self.model.load(None)
             self.message_label.setText(tr("数据库中还没有规划。"))
             return
-        self._running = True
 
         def task(conn: sqlite3.Connection, progress) -> Scorecard:
             return compute_scorecard(conn, plan_id, year, progress=progress)
 
-        self._runner.run(task, title=tr("计算乡镇记分卡"), on_done=self._finished, on_error=self._failed)
-
-    def _settle(self) -> bool:
-        self._running = False
-        if self._rerun:
-            self._rerun = False
-            self.recompute()
-            return True
-        return False
+        self._latest.run(task, title=tr("计算乡镇记分卡"), on_done=self._finished, on_error=self._failed)
 
     def _finished(self, card: Scorecard) -> None:
-        if self._settle():
-            return
         plan_id = card.plan.id
         if plan_id not in self._chosen:  # by default the columns the townships' data can fill
             self._chosen[plan_id] = {
@@ -312,7 +258,6 @@ class ScorecardPage(QWidget):
         self.results_shown.emit()
 
     def _failed(self, error: BaseException) -> None:
-        self._settle()
         if not isinstance(error, MonitoringError):
             raise error
         self.message_label.setText(error.message)

@@ -6,22 +6,13 @@ SortRole: dates sort as ISO text, investment as a number, status in the order �
 
 from __future__ import annotations
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QCoreApplication,
-    QModelIndex,
-    QPersistentModelIndex,
-    QSortFilterProxyModel,
-    Qt,
-)
+from PySide6.QtCore import QCoreApplication, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QColor
 
 from desktop.core.project_status import DONE, LATE, ON_TRACK, SUSPENDED
 from desktop.ops.projects import ProjectRow, RegisterFilter
+from desktop.ui.models.record_table_model import ModelIndex, RecordTableModel, sort_less
 from desktop.ui.qt_setup import chinese_locale
-
-ModelIndex = QModelIndex | QPersistentModelIndex
-_NO_PARENT = QModelIndex()
 
 # (text, background) per status: late stands out, finished recedes.
 STATUS_COLOURS = {
@@ -37,7 +28,7 @@ _CENTER = int(Qt.AlignmentFlag.AlignCenter)
 
 
 def _tr(text: str) -> str:
-    return QCoreApplication.translate("ProjectTableModel", text)
+    return QCoreApplication.translate(ProjectTableModel.TR_CONTEXT, text)
 
 
 def format_investment(value: float | None) -> str:
@@ -48,7 +39,7 @@ def format_investment(value: float | None) -> str:
     return locale.toString(float(value), "f", 2).rstrip("0").rstrip(".")
 
 
-class ProjectTableModel(QAbstractTableModel):
+class ProjectTableModel(RecordTableModel[ProjectRow]):
     (
         COL_NAME,
         COL_PLAN,
@@ -71,21 +62,13 @@ class ProjectTableModel(QAbstractTableModel):
         "计划投资（万元）",
         "责任单位",
     )
+    TR_CONTEXT = "ProjectTableModel"
     RowRole = Qt.ItemDataRole.UserRole + 1
     SortRole = Qt.ItemDataRole.UserRole + 2
     StatusRole = Qt.ItemDataRole.UserRole + 3
 
-    def __init__(self, parent=None) -> None:
-        super().__init__(parent)
-        self._rows: list[ProjectRow] = []
-
-    def load(self, rows: list[ProjectRow]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-
     def row_at(self, row: int) -> ProjectRow | None:
-        return self._rows[row] if 0 <= row < len(self._rows) else None
+        return self.record(row)
 
     def row_of(self, project_id: int) -> int:
         for index, row in enumerate(self._rows):
@@ -96,21 +79,9 @@ class ProjectTableModel(QAbstractTableModel):
     def rows(self) -> list[ProjectRow]:
         return list(self._rows)
 
-    def rowCount(self, parent: ModelIndex = _NO_PARENT) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: ModelIndex = _NO_PARENT) -> int:
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
-        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.HEADERS):
-            if role == Qt.ItemDataRole.DisplayRole:
-                return _tr(self.HEADERS[section])
-            if role == Qt.ItemDataRole.TextAlignmentRole and section in (
-                self.COL_INVEST,
-                self.COL_MILESTONES,
-            ):
-                return _RIGHT if section == self.COL_INVEST else _CENTER
+    def header_data(self, section: int, role: int):
+        if role == Qt.ItemDataRole.TextAlignmentRole and section in (self.COL_INVEST, self.COL_MILESTONES):
+            return _RIGHT if section == self.COL_INVEST else _CENTER
         return None
 
     def _text(self, row: ProjectRow, column: int) -> str:
@@ -135,10 +106,7 @@ class ProjectTableModel(QAbstractTableModel):
             return p.lead_department or row.org_unit_name or ""
         return ""
 
-    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        row, column = self._rows[index.row()], index.column()
+    def record_data(self, row: ProjectRow, column: int, role: int):
         if role == Qt.ItemDataRole.DisplayRole:
             return self._text(row, column)
         if role == Qt.ItemDataRole.ToolTipRole:
@@ -199,9 +167,4 @@ class ProjectFilterProxyModel(QSortFilterProxyModel):
         return row is not None and self._criteria.matches(row)
 
     def lessThan(self, left: ModelIndex, right: ModelIndex) -> bool:
-        a = left.data(ProjectTableModel.SortRole)
-        b = right.data(ProjectTableModel.SortRole)
-        try:
-            return a < b
-        except TypeError:
-            return str(a) < str(b)
+        return sort_less(left.data(ProjectTableModel.SortRole), right.data(ProjectTableModel.SortRole))

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, QUrl
+from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -24,9 +25,9 @@ from PySide6.QtWidgets import (
 from desktop.io.templates import IDENTITY_FIELDS, Identity, ReturnTemplate, parse_valid_until
 from desktop.ops.import_return import ReturnImportPlan, ReturnImportRefused, ValueChange
 from desktop.ops.returns import ExportResult, ReturnError
-from desktop.ui.returns.models import ModelIndex, number_locale, tr
+from desktop.ui.models.record_table_model import RecordTableModel
+from desktop.ui.returns.models import RETURNS_CONTEXT, number_locale, tr
 
-_NO_PARENT = QModelIndex()
 _ERROR_STYLE = "color: #a61b1b;"
 _HINT_STYLE = "color: #555555;"
 
@@ -103,36 +104,17 @@ def value_text(value: Any) -> str:
     return str(value)
 
 
-class ChangesModel(QAbstractTableModel):
+class ChangesModel(RecordTableModel[ValueChange]):
     """old → new of every value an imported return would change."""
 
-    COLUMNS = ("单元格", "代码", "指标", "单位", "栏目", "原值", "新值")
+    HEADERS = ("单元格", "代码", "指标", "单位", "栏目", "原值", "新值")
+    TR_CONTEXT = RETURNS_CONTEXT
 
-    def __init__(self, changes: tuple[ValueChange, ...] | list[ValueChange], parent=None) -> None:
+    def __init__(self, changes: Iterable[ValueChange], parent=None) -> None:
         super().__init__(parent)
-        self._changes = list(changes)
+        self.load(changes)
 
-    def rowCount(self, parent: ModelIndex = _NO_PARENT) -> int:
-        return 0 if parent.isValid() else len(self._changes)
-
-    def columnCount(self, parent: ModelIndex = _NO_PARENT) -> int:
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
-        horizontal = orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
-        if horizontal and 0 <= section < len(self.COLUMNS):
-            return tr(self.COLUMNS[section])
-        return None
-
-    def flags(self, index: ModelIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-
-    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
-        if not index.isValid():
-            return None
-        change = self._changes[index.row()]
+    def record_data(self, change: ValueChange, column: int, role: int):
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
             old = value_text(change.old) + (tr("（下级汇总）") if change.old_was_rollup else "")
             return (
@@ -143,8 +125,8 @@ class ChangesModel(QAbstractTableModel):
                 change.column_title,
                 old,
                 value_text(change.new),
-            )[index.column()]
-        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() >= 5:
+            )[column]
+        if role == Qt.ItemDataRole.TextAlignmentRole and column >= 5:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ToolTipRole:
             return tr("{0}：数据项 {1}（{2}），{3}").format(

@@ -2,22 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from PySide6.QtCore import (
     QAbstractTableModel,
     QCoreApplication,
     QLocale,
     QModelIndex,
-    QPersistentModelIndex,
     Qt,
 )
 from PySide6.QtGui import QColor, QFont
 
 from desktop.io.return_doc import format_number
 from desktop.ops.returns import CENTERED_FIELDS, SEVERITY_LABELS, CheckLine, FilledReturn
+from desktop.ui.models.record_table_model import ModelIndex, RecordTableModel
 from desktop.ui.qt_setup import chinese_locale
 
-ModelIndex = QModelIndex | QPersistentModelIndex
 _NO_PARENT = QModelIndex()
+RETURNS_CONTEXT = "Returns"  # the 报表 screen's strings
 ROLLUP_TEXT = QColor("#2f5f8f")
 FAILED_BACKGROUND = QColor("#fbe3e3")
 EXPLAINED_BACKGROUND = QColor("#fff4d6")
@@ -25,7 +27,7 @@ MUTED_TEXT = QColor("#808080")
 
 
 def tr(text: str) -> str:
-    return QCoreApplication.translate("Returns", text)
+    return QCoreApplication.translate(RETURNS_CONTEXT, text)
 
 
 def number_locale() -> QLocale:
@@ -80,11 +82,6 @@ class ReturnPreviewModel(QAbstractTableModel):
             return str(section + 1)
         return None
 
-    def flags(self, index: ModelIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-
     def cell_text(self, row: int, column: int) -> str:
         assert self._filled is not None
         cell = self._filled.rows[row].cells[column]
@@ -134,38 +131,18 @@ class ReturnPreviewModel(QAbstractTableModel):
         return None
 
 
-class CheckResultsModel(QAbstractTableModel):
+class CheckResultsModel(RecordTableModel[CheckLine]):
     """The entry checks of the return: failed ones first (blocking before explained), then those passed."""
 
-    COLUMNS = ("结果", "类别", "审核关系", "说明")
+    HEADERS = ("结果", "类别", "审核关系", "说明")
+    TR_CONTEXT = RETURNS_CONTEXT
 
-    def __init__(self, parent=None) -> None:
-        super().__init__(parent)
-        self._checks: list[CheckLine] = []
-
-    def load(self, checks: tuple[CheckLine, ...] | list[CheckLine]) -> None:
-        self.beginResetModel()
-        self._checks = sorted(
-            checks, key=lambda c: (c.passed, c.severity != "blocking", bool(c.explanation), c.rule_code)
+    def load(self, checks: Iterable[CheckLine]) -> None:
+        super().load(
+            sorted(
+                checks, key=lambda c: (c.passed, c.severity != "blocking", bool(c.explanation), c.rule_code)
+            )
         )
-        self.endResetModel()
-
-    def rowCount(self, parent: ModelIndex = _NO_PARENT) -> int:
-        return 0 if parent.isValid() else len(self._checks)
-
-    def columnCount(self, parent: ModelIndex = _NO_PARENT) -> int:
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
-        horizontal = orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
-        if horizontal and 0 <= section < len(self.COLUMNS):
-            return tr(self.COLUMNS[section])
-        return None
-
-    def flags(self, index: ModelIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 
     @staticmethod
     def result_text(check: CheckLine) -> str:
@@ -175,12 +152,8 @@ class CheckResultsModel(QAbstractTableModel):
             return tr("已说明")
         return tr("未通过")
 
-    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
-        if not index.isValid():
-            return None
-        check = self._checks[index.row()]
+    def record_data(self, check: CheckLine, column: int, role: int):
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            column = index.column()
             if column == 0:
                 return self.result_text(check)
             if column == 1:
@@ -201,9 +174,9 @@ class CheckResultsModel(QAbstractTableModel):
 
     def counts(self) -> tuple[int, int, int]:
         """(blocking failures, explain failures without explanation, explained)."""
-        blocking = sum(1 for c in self._checks if not c.passed and c.severity == "blocking")
+        blocking = sum(1 for c in self._rows if not c.passed and c.severity == "blocking")
         open_explain = sum(
-            1 for c in self._checks if not c.passed and c.severity != "blocking" and not c.explanation
+            1 for c in self._rows if not c.passed and c.severity != "blocking" and not c.explanation
         )
-        explained = sum(1 for c in self._checks if not c.passed and c.explanation)
+        explained = sum(1 for c in self._rows if not c.passed and c.explanation)
         return blocking, open_explain, explained

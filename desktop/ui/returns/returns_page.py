@@ -54,6 +54,14 @@ from desktop.ops.returns import (
 from desktop.store.db import get_setting
 from desktop.store.orgunits import OrgUnit, list_org_units
 from desktop.ui.delegates import PaddedItemDelegate
+from desktop.ui.pickers import (
+    picker_row,
+    refill,
+    select_item,
+    select_nearest_unit,
+    select_or_first,
+    unit_items,
+)
 from desktop.ui.returns.dialogs import (
     ImportReturnDialog,
     TemplateIdentityDialog,
@@ -61,7 +69,7 @@ from desktop.ui.returns.dialogs import (
     problem_box,
 )
 from desktop.ui.returns.models import CheckResultsModel, ReturnPreviewModel, tr
-from desktop.ui.task_runner import TaskHandle, TaskRunner
+from desktop.ui.task_runner import LatestRun, TaskHandle, TaskRunner
 
 WARNING_STYLE = (
     "QLabel#returnsWarning { background: #fff1c2; color: #5c4400; border: 1px solid #e6c65c;"
@@ -87,9 +95,7 @@ class ReturnsPage(QWidget):
         self._runner = runner
         self._templates: dict[str, ReturnTemplate] = {}
         self._units: dict[int, OrgUnit] = {}
-        self._running = False
-        self._rerun = False
-        self._generation = 0
+        self._latest = LatestRun(runner, self.recompute)
         self._last_dir = Path(
             QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
         )
@@ -123,21 +129,13 @@ class ReturnsPage(QWidget):
         self.identity_button.setToolTip(tr("修改表号、制定机关、批准机关、批准文号和有效期至"))
         self.identity_button.clicked.connect(self.open_identity_dialog)
 
-        def labelled(text: str, widget: QWidget) -> QLabel:
-            label = QLabel(text)
-            label.setBuddy(widget)
-            return label
-
-        pickers = QHBoxLayout()
-        pickers.addWidget(labelled(tr("报表(&R)："), self.template_combo))
-        pickers.addWidget(self.template_combo, 3)
-        pickers.addSpacing(12)
-        pickers.addWidget(labelled(tr("单位(&U)："), self.unit_combo))
-        pickers.addWidget(self.unit_combo, 2)
-        pickers.addSpacing(12)
-        pickers.addWidget(labelled(tr("报告期(&P)："), self.period_combo))
-        pickers.addWidget(self.period_combo, 1)
-        pickers.addSpacing(12)
+        pickers = picker_row(
+            [
+                (tr("报表(&R)："), self.template_combo, 3),
+                (tr("单位(&U)："), self.unit_combo, 2),
+                (tr("报告期(&P)："), self.period_combo, 1),
+            ]
+        )
         pickers.addWidget(self.identity_button)
 
         self.warning_label = QLabel()
@@ -240,12 +238,7 @@ class ReturnsPage(QWidget):
 
     def set_org_unit(self, unit_id: int) -> None:
         """Show the unit chosen in the org tree, or the nearest unit above it that files this return."""
-        units = {u.id: u for u in list_org_units(self._conn)}
-        current = units.get(unit_id)
-        while current is not None and self.unit_combo.findData(current.id) < 0:
-            current = units.get(current.parent_id) if current.parent_id is not None else None
-        if current is not None:
-            self.unit_combo.setCurrentIndex(self.unit_combo.findData(current.id))
+        select_nearest_unit(self.unit_combo, {u.id: u for u in list_org_units(self._conn)}, unit_id)
 
     # --- pickers ---------------------------------------------------------------------------------------------
 
@@ -260,10 +253,7 @@ class ReturnsPage(QWidget):
         return self.period_combo.currentData()
 
     def select_template(self, template_id: str) -> bool:
-        index = self.template_combo.findData(template_id)
-        if index >= 0:
-            self.template_combo.setCurrentIndex(index)
-        return index >= 0
+        return select_item(self.template_combo, template_id)
 
     def select_period(self, code: str) -> bool:
         for i in range(self.period_combo.count()):
@@ -288,23 +278,13 @@ class ReturnsPage(QWidget):
                 self.template_combo.setItemData(
                     self.template_combo.count() - 1, template.description, Qt.ItemDataRole.ToolTipRole
                 )
-            index = self.template_combo.findData(keep)
-            self.template_combo.setCurrentIndex(index if index >= 0 else 0)
+            select_or_first(self.template_combo, keep)
 
     def _fill_units(self) -> None:
         template = self.current_template()
-        keep = self.unit_combo.currentData()
         units = eligible_units(self._conn, template) if template else []
         self._units = {u.id: u for u in units}
-        with QSignalBlocker(self.unit_combo):
-            self.unit_combo.clear()
-            for unit in units:
-                indent = "　" * (unit.level - 1)
-                self.unit_combo.addItem(
-                    indent + (unit.name if unit.level == 1 else unit.display_name), unit.id
-                )
-            index = self.unit_combo.findData(keep)
-            self.unit_combo.setCurrentIndex(index if index >= 0 else 0)
+        refill(self.unit_combo, unit_items(units), self.unit_combo.currentData())
 
     def _fill_periods(self, keep_current: bool = True) -> None:
         """Offer the template's periods; keep the chosen one, except for a new template, which starts at its
@@ -334,8 +314,7 @@ class ReturnsPage(QWidget):
 
     def recompute(self) -> None:
         """Fill the chosen return in the background; a request made meanwhile runs when the current one ends."""
-        if self._running:
-            self._rerun = True
+        if self._latest.busy():
             return
         template, unit, period = self.current_template(), self.current_unit(), self.current_period()
         if template is None or unit is None or period is None:
@@ -345,38 +324,15 @@ class ReturnsPage(QWidget):
             if template is not None and unit is None:
                 self._show_warning(tr("数据库中没有填报“{0}”的单位。").format(template.title))
             return
-        self._running = True
-        self._generation += 1
-        generation = self._generation
 
         def task(conn: sqlite3.Connection, progress) -> FilledReturn:
             return fill_return(
                 conn, template_id=template, org_unit_code=unit.code, period=period, progress=progress
             )
 
-        self._runner.run(
-            task,
-            title=tr("生成报表"),
-            on_done=lambda result: self._filled(generation, result),
-            on_error=lambda error: self._fill_failed(generation, error),
-            on_cancelled=lambda: self._filled(generation, None),
-        )
+        self._latest.run(task, title=tr("生成报表"), on_done=self._show, on_error=self._fill_failed)
 
-    def _settle(self) -> bool:
-        self._running = False
-        if self._rerun:
-            self._rerun = False
-            self.recompute()
-            return True
-        return False
-
-    def _filled(self, generation: int, filled: FilledReturn | None) -> None:
-        if self._settle() or generation != self._generation or filled is None:
-            return
-        self._show(filled)
-
-    def _fill_failed(self, generation: int, error: BaseException) -> None:
-        self._settle()
+    def _fill_failed(self, error: BaseException) -> None:
         if not isinstance(error, ReturnError):
             raise error
         self.preview_model.load(None)
