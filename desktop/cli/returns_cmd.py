@@ -45,19 +45,37 @@ def register(sub: argparse._SubParsersAction) -> None:
     imp.set_defaults(handler=run_import)
 
 
-def _templates_text() -> str:
-    from desktop.ops.returns import list_templates
+def _templates_text(db: Path | None) -> str:
+    """The templates as a table; with --db, the identity block in force there (表头设置 overrides it).
+    A template file that cannot be read is left out and named on stderr; an expired one is marked."""
+    from datetime import date
 
-    rows = [
-        [
-            t.id,
-            t.identity.table_no,
-            t.title,
-            {"year": "年报", "quarter": "季报", "month": "月报"}.get(t.period_type, ""),
-        ]
-        for t in list_templates()
-    ]
-    return format_table(["模板 ID", "表号", "报表名称", "报告期"], rows)
+    from desktop.io.templates import format_valid_until
+    from desktop.ops.returns import effective_identity, list_templates
+
+    problems: list[str] = []
+    templates = list_templates(problems=problems)
+    conn = open_db(db) if db is not None else None
+    try:
+        rows = []
+        for t in templates:
+            identity = effective_identity(conn, t) if conn is not None else t.identity
+            until = format_valid_until(identity.valid_until)
+            rows.append(
+                [
+                    t.id,
+                    identity.table_no,
+                    t.title,
+                    {"year": "年报", "quarter": "季报", "month": "月报"}.get(t.period_type, ""),
+                    until + ("（已过期）" if identity.expired_on(date.today()) else ""),
+                ]
+            )
+    finally:
+        if conn is not None:
+            conn.close()
+    for problem in problems:
+        err(f"警告：{problem}（此模板未列出）")
+    return format_table(["模板 ID", "表号", "报表名称", "报告期", "有效期至"], rows)
 
 
 def run_export(args: argparse.Namespace) -> int:
@@ -65,7 +83,7 @@ def run_export(args: argparse.Namespace) -> int:
 
     try:
         if not args.template:
-            out(_templates_text())
+            out(_templates_text(args.db))
             return 0
         missing = [name for name in ("org", "period", "out") if not getattr(args, name)]
         if missing:

@@ -6,9 +6,12 @@ Asian font pack. Every character is checked against that font's cmap before it i
 
 - a character the font has is drawn with it;
 - a Latin-1 character it lacks is drawn with Helvetica (one of the 14 standard PDF fonts every reader has);
-- anything else (a rare name character outside the font) is drawn as 〓, the marker Chinese typesetting uses
-  for a missing glyph, and reported in PdfReport.missing_chars, so the caller can tell the user which
-  characters to check by hand. A box (tofu) is never printed.
+- a rare name character outside it (CJK Extension B and beyond, 𠮷) is drawn with a fallback TrueType font
+  when the PC has one that covers it — SimSun-ExtB on a Chinese Windows — embedded as a subset like the
+  bundled font;
+- anything else is drawn as 〓, the marker Chinese typesetting uses for a missing glyph, and reported in
+  PdfReport.missing_chars, so the caller can tell the user which characters to check by hand. A box (tofu)
+  is never printed.
 
 Header rows repeat on every page, each page is numbered “第 X 页，共 Y 页”, and pages after the first carry a
 one-line running head (表号, unit, period, 续表).
@@ -16,17 +19,21 @@ one-line running head (表号, unit, period, 续表).
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from xml.sax.saxutils import escape
 
 from desktop.core import paths
-from desktop.io.return_doc import ReturnDocument, column_widths
+from desktop.io.return_doc import ReturnDocument, column_widths, header_title
 
 FONT_FILE = "wqy-microhei.ttc"
 FONT_NAME = "HealthDeskCJK"
 FALLBACK_FONT = "Helvetica"
 MISSING_MARK = "〓"
+# TrueType fonts a Chinese Windows PC has that cover the rare characters (Extension B …) of personal and
+# village names; tried in order. Not bundled: they are large and licensed with Windows.
+SYSTEM_FALLBACK_FILES = ("simsunb.ttf", "SimSun-ExtB.ttf", "SimSun-ExtG.ttf", "mingliub.ttc")
 _MM = 72 / 25.4
 
 _registered: dict[str, object] = {}
@@ -49,10 +56,66 @@ def _font_cmap() -> set[int]:
         from reportlab.pdfbase import pdfmetrics
         from reportlab.pdfbase.ttfonts import TTFont
 
+        _fix_to_unicode_beyond_bmp()
         font = TTFont(FONT_NAME, str(font_path()), subfontIndex=0)
         pdfmetrics.registerFont(font)
         _registered["cmap"] = set(font.face.charToGlyph)
     return _registered["cmap"]  # type: ignore[return-value]
+
+
+def _fix_to_unicode_beyond_bmp() -> None:
+    """reportlab writes a character beyond U+FFFF (𠮷, U+20BB7) into the ToUnicode map as five hex digits,
+    which readers take for a different character, so a rare name drawn with a fallback font would be
+    copied and searched wrongly. Such entries are rewritten as the UTF-16 surrogate pair the PDF
+    specification asks for; everything else in reportlab's map is left as it is."""
+    from reportlab.pdfbase import ttfonts
+
+    original = ttfonts.makeToUnicodeCMap
+    if getattr(original, "healthdesk_fixed", False):
+        return
+
+    def to_unicode_cmap(fontname, subset):
+        text = original(fontname, subset)
+        for i, code in enumerate(subset):
+            if code > 0xFFFF:
+                high, low = divmod(code - 0x10000, 0x400)
+                text = text.replace(
+                    f"<{i:02X}> <{code:04X}>", f"<{i:02X}> <{0xD800 + high:04X}{0xDC00 + low:04X}>"
+                )
+        return text
+
+    to_unicode_cmap.healthdesk_fixed = True  # type: ignore[attr-defined]
+    ttfonts.makeToUnicodeCMap = to_unicode_cmap
+
+
+def fallback_font_paths() -> list[Path]:
+    """The fallback fonts present on this PC (Windows' font folder), in the order they are tried."""
+    windir = os.environ.get("WINDIR") or os.environ.get("SYSTEMROOT")
+    if not windir:
+        return []
+    return [p for name in SYSTEM_FALLBACK_FILES if (p := Path(windir) / "Fonts" / name).is_file()]
+
+
+def _fallback_fonts() -> list[tuple[str, set[int]]]:
+    """(registered name, code points) of each usable fallback font, registered once per process. A font
+    that cannot be read or may not be embedded is skipped: the characters it would have drawn become 〓."""
+    paths_now = fallback_font_paths()
+    key = ("fallbacks", tuple(paths_now))
+    if key not in _registered:
+        from reportlab.pdfbase import pdfmetrics
+        from reportlab.pdfbase.ttfonts import TTFont
+
+        fonts = []
+        for i, path in enumerate(paths_now):
+            name = f"HealthDeskFallback{i}{path.stem}"
+            try:
+                font = TTFont(name, str(path), subfontIndex=0)
+                pdfmetrics.registerFont(font)
+            except Exception:  # a damaged or embedding-restricted font is simply not used
+                continue
+            fonts.append((name, set(font.face.charToGlyph)))
+        _registered[key] = fonts
+    return _registered[key]  # type: ignore[return-value]
 
 
 class _Shaper:
@@ -60,6 +123,7 @@ class _Shaper:
 
     def __init__(self) -> None:
         self.cmap = _font_cmap()
+        self.fallbacks = _fallback_fonts()
         self.missing: list[str] = []
 
     def font_runs(self, text: str) -> list[tuple[str, str]]:
@@ -69,6 +133,8 @@ class _Shaper:
                 font = FONT_NAME
             elif 0x20 <= ord(ch) <= 0xFF:
                 font = FALLBACK_FONT
+            elif found := next((name for name, cmap in self.fallbacks if ord(ch) in cmap), None):
+                font = found
             else:
                 if ch not in self.missing:
                     self.missing.append(ch)
@@ -87,9 +153,16 @@ class _Shaper:
             parts.append(body if font == FONT_NAME else f'<font face="{font}">{body}</font>')
         return "".join(parts)
 
-    def plain(self, text: str) -> str:
-        """Text for canvas drawing in the CJK font: unknown characters become the marker."""
-        return "".join(run for _font, run in self.font_runs(text))
+    def draw_right(self, canvas, x: float, y: float, text: str, size: float) -> None:
+        """Draw text on the canvas ending at x, each run in its own font (the running head of page 2+)."""
+        from reportlab.pdfbase.pdfmetrics import stringWidth
+
+        runs = self.font_runs(text)
+        x -= sum(stringWidth(run, font, size) for font, run in runs)
+        for font, run in runs:
+            canvas.setFont(font, size)
+            canvas.drawString(x, y, run)
+            x += stringWidth(run, font, size)
 
 
 def _styles(size: float):
@@ -211,7 +284,7 @@ def write_pdf(doc: ReturnDocument, path: Path) -> PdfReport:
     running = (
         f"{doc.metadata.get('table_no', '')}　{doc.metadata.get('unit_name', '')}　{doc.period_label}（续表）"
     )
-    running_text = shaper.plain(running)
+    shaper.font_runs(running)  # records its missing characters before the report is made
 
     class NumberedCanvas(pdfcanvas.Canvas):
         """Defers drawing the footer until the page count is known (第 X 页，共 Y 页)."""
@@ -231,8 +304,7 @@ def write_pdf(doc: ReturnDocument, path: Path) -> PdfReport:
                 self.setFont(FONT_NAME, 9)
                 self.drawCentredString(page[0] / 2, 8 * _MM, f"第 {number} 页，共 {total} 页")
                 if number > 1:
-                    self.setFont(FONT_NAME, 8)
-                    self.drawRightString(page[0] - margin_x, page[1] - 8 * _MM, running_text)
+                    shaper.draw_right(self, page[0] - margin_x, page[1] - 8 * _MM, running, 8)
                 super().showPage()
             report.pages = total
             super().save()
@@ -286,7 +358,13 @@ class _Grid:
 
 
 def _body_table(doc: ReturnDocument, para, col_widths: list[float], size: float) -> tuple[_Grid, int]:
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
     n = len(doc.columns)
+    titles = [
+        header_title(c.title, lambda t, w=w: stringWidth(t, FONT_NAME, size) <= w - 4.0)
+        for c, w in zip(doc.columns, col_widths, strict=True)
+    ]
     spans: list[tuple] = []
     header: list[list] = []
     if doc.has_groups:
@@ -303,16 +381,17 @@ def _body_table(doc: ReturnDocument, para, col_widths: list[float], size: float)
                 if end > j:
                     spans.append(("SPAN", (j, 0), (end, 0)))
                 for k in range(j, end + 1):
-                    second[k] = para(doc.columns[k].title, "centre")
+                    second[k] = para(titles[k], "centre")
                 j = end + 1
             else:
-                top[j] = para(column.title, "centre")
+                top[j] = para(titles[j], "centre")
                 spans.append(("SPAN", (j, 0), (j, 1)))
                 j += 1
         header = [top, second]
     else:
-        header = [[para(c.title, "centre") for c in doc.columns]]
-    header.append([c.number for c in doc.columns])
+        header = [[para(title, "centre") for title in titles]]
+    # 栏号 are short; ASCII ones are drawn as plain strings, anything else goes through the shaper.
+    header.append([para(c.number, "centre") if _needs_para(c.number) else c.number for c in doc.columns])
     body = []
     for row in doc.rows:
         cells: list = []
@@ -324,7 +403,6 @@ def _body_table(doc: ReturnDocument, para, col_widths: list[float], size: float)
             else:
                 cells.append(para(text, "centre" if column.centered else "cell", cell.indent))
         body.append(cells)
-    del col_widths, size  # widths are applied by the caller's Table
     return _Grid(header + body, spans), len(header)
 
 
@@ -336,7 +414,7 @@ def _needs_para(text: str) -> bool:
 
 def _checks_story(doc: ReturnDocument, para, avail: float) -> list:
     from reportlab.lib import colors
-    from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
+    from reportlab.platypus import KeepTogether, Paragraph, Spacer, Table, TableStyle
 
     rows: list[list[Paragraph | str]] = [
         [para(t, "centre") for t in ("序号", "审核关系", "类别", "问题", "调查对象审核错误说明")]
@@ -363,4 +441,6 @@ def _checks_story(doc: ReturnDocument, para, avail: float) -> list:
             ]
         )
     )
-    return [Spacer(1, 5 * 72 / 25.4), para("审核错误说明：", "line"), Spacer(1, 2), table]
+    # The heading starts a new page together with the table rather than end a page on its own; a table
+    # taller than a page still splits, with its header row repeated.
+    return [KeepTogether([Spacer(1, 5 * _MM), para("审核错误说明：", "line"), Spacer(1, 2), table])]

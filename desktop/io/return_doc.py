@@ -7,6 +7,7 @@ return. Standard library only.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -130,6 +131,21 @@ def column_widths(doc: ReturnDocument) -> list[float]:
         header = min(display_width(column.title), _MAX_HEADER)
         widths.append(max(_MIN_WIDTH, min(max(longest, header), _MAX_TEXT)) + 1)
     return widths
+
+
+def header_title(title: str, fits) -> str:
+    """A column title broken into lines that fit (`fits(line)` says whether one does), never inside a unit in
+    brackets: 任务数（人） becomes 任务数 / （人） and 规范管理率（%） 规范管理 / 率（%）, where letting the
+    renderer wrap gives 任务数（ / 人）. A title that fits, or has its own line breaks, is kept as written."""
+    if "\n" in title or fits(title):
+        return title
+    tokens = re.findall(r"[（(][^）)]*[）)]|.", title)
+    lines = [""]
+    for token in tokens:
+        if lines[-1] and not fits(lines[-1] + token):
+            lines.append("")
+        lines[-1] += token
+    return "\n".join(lines)
 
 
 def display_width(text: str) -> int:

@@ -10,7 +10,9 @@ A clerk may insert blank rows, move a column or retype a code, so nothing here d
 
 Only the file is read (never the database): the result is raw cell values with their addresses, so the ops
 layer can name the sheet and cell of any problem. Sheets without a 表号 (the 审核说明 sheet) are skipped.
-openpyxl is imported inside the function.
+A formula cell carries both the formula and the result the spreadsheet saved with it (None when the file was
+written by a tool that saves no results), so the ops layer never mistakes a formula for an empty cell.
+openpyxl is imported inside the functions.
 """
 
 from __future__ import annotations
@@ -52,7 +54,8 @@ class ReturnFileError(ValueError):
 @dataclass(frozen=True)
 class SheetCell:
     ref: str  # A1-style address, for messages
-    value: Any
+    value: Any  # for a formula: the result the spreadsheet saved with it (None when it saved none)
+    formula: str | None = None  # the formula as typed (=D12+5), when the cell holds one
 
 
 @dataclass(frozen=True)
@@ -101,18 +104,56 @@ def _period_like(text: str) -> bool:
 def read_return_workbook(path: Path | str) -> ReturnWorkbook:
     """Read every return sheet of an .xlsx file. Raises ReturnFileError if the file is not a readable
     workbook or has no sheet with a 表号."""
-    from openpyxl import load_workbook
-    from openpyxl.utils import get_column_letter
-
     path = Path(path)
     if path.suffix.lower() == ".xls":
         raise ReturnFileError(
             f"“{path.name}”是旧版 Excel 文件（.xls）：请在 Excel 或 WPS 中另存为 .xlsx 后再导入"
         )
+    if path.is_dir():
+        raise ReturnFileError(f"“{path}”是文件夹，请选择填好的报表文件（.xlsx）")
     try:
-        wb = load_workbook(path, read_only=True, data_only=True)
+        if path.exists() and path.stat().st_size == 0:
+            raise ReturnFileError(
+                f"“{path.name}”是空文件（0 字节），可能没有保存完整：请重新保存或重新复制后再导入"
+            )
+    except OSError:
+        pass  # reported below by the load itself, with the reason
+    # Read the formulas as typed first: a cell a clerk filled with =D12+5 must not pass for an empty one.
+    # Only when there are formulas is the file read a second time for the results Excel/WPS saved with them.
+    metadata, grids = _load_grids(path, data_only=False)
+    if any(formula for grid in grids.values() for row in grid for _c, _v, formula in row):
+        _metadata, results = _load_grids(path, data_only=True)
+        grids = {title: _with_results(grid, results.get(title, [])) for title, grid in grids.items()}
+    sheets, skipped = [], []
+    for title, grid in grids.items():
+        sheet = _read_sheet(title, grid)
+        if sheet is None:
+            skipped.append(title)
+        else:
+            sheets.append(sheet)
+    if not sheets:
+        raise ReturnFileError(
+            f"“{path.name}”中没有找到报表：任何工作表的表头都没有“表号”。请导入由本程序导出、填好的报表"
+        )
+    return ReturnWorkbook(path, tuple(sheets), metadata, tuple(skipped))
+
+
+_Grid = list[list[tuple[str, Any, str | None]]]  # rows of (column letter, value, formula or None)
+
+
+def _load_grids(path: Path, *, data_only: bool) -> tuple[dict[str, str], dict[str, _Grid]]:
+    """(the export's metadata from the file's keywords, every sheet's cells by title)."""
+    from openpyxl import load_workbook
+    from openpyxl.utils import get_column_letter
+
+    try:
+        wb = load_workbook(path, read_only=True, data_only=data_only)
     except FileNotFoundError as exc:
         raise ReturnFileError(f"找不到文件“{path}”") from exc
+    except PermissionError as exc:
+        raise ReturnFileError(
+            f"无法打开“{path.name}”：没有读取权限，或文件正被其他程序独占，请关闭后重试"
+        ) from exc
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
         raise ReturnFileError(f"“{path.name}”不是有效的 Excel 工作簿（.xlsx），无法读取") from exc
     try:
@@ -121,41 +162,50 @@ def read_return_workbook(path: Path | str) -> ReturnWorkbook:
             key, sep, value = part.partition("=")
             if sep:
                 metadata[key.strip()] = value.strip()
-        sheets, skipped = [], []
+        grids: dict[str, _Grid] = {}
         for ws in wb.worksheets:
-            grid = [
-                [(get_column_letter(j), cell.value) for j, cell in enumerate(row, start=1)]
+            grids[ws.title] = [
+                [
+                    (
+                        get_column_letter(j),
+                        None if cell.data_type == "f" else cell.value,
+                        str(cell.value) if cell.data_type == "f" and not data_only else None,
+                    )
+                    for j, cell in enumerate(row, start=1)
+                ]
                 for row in ws.iter_rows()
             ]
-            sheet = _read_sheet(ws.title, grid)
-            if sheet is None:
-                skipped.append(ws.title)
-            else:
-                sheets.append(sheet)
+    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
+        raise ReturnFileError(f"“{path.name}”已损坏，无法读取其中的工作表") from exc
     finally:
         wb.close()
-    if not sheets:
-        raise ReturnFileError(
-            f"“{path.name}”中没有找到报表：任何工作表的表头都没有“表号”。请导入由本程序导出、填好的报表"
-        )
-    return ReturnWorkbook(path, tuple(sheets), metadata, tuple(skipped))
+    return metadata, grids
 
 
-def _read_sheet(title: str, grid: list[list[tuple[str, Any]]]) -> ReturnSheet | None:
+def _with_results(formulas: _Grid, results: _Grid) -> _Grid:
+    """The formula grid with each formula cell's saved result as its value (None when none was saved)."""
+    saved = {(r, column): value for r, row in enumerate(results) for column, value, _f in row}
+    return [
+        [(column, saved.get((r, column)) if formula else value, formula) for column, value, formula in row]
+        for r, row in enumerate(formulas)
+    ]
+
+
+def _read_sheet(title: str, grid: _Grid) -> ReturnSheet | None:
     labels: dict[str, SheetCell] = {}
     unit_code_label = None
     number_row = None
     numbers: dict[str, str] = {}
     loose_period: SheetCell | None = None
     for r, row in enumerate(grid[:_SCAN_ROWS], start=1):
-        texts = [normalise(v) for _c, v in row]
+        texts = [normalise(v) for _c, v, _f in row]
         if "甲" in texts and ("乙" in texts or "1" in texts):
             number_row = r
-            for (column, _v), text in zip(row, texts, strict=True):
+            for (column, _v, _f), text in zip(row, texts, strict=True):
                 if text and text not in numbers:
                     numbers[text] = column
             break
-        for j, ((column, value), text) in enumerate(zip(row, texts, strict=True)):
+        for j, ((column, value, _f), text) in enumerate(zip(row, texts, strict=True)):
             m = _LABEL_RE.match(text)
             if m is None:
                 if loose_period is None and r > 1 and _period_like(text):
@@ -165,7 +215,7 @@ def _read_sheet(title: str, grid: list[list[tuple[str, Any]]]) -> ReturnSheet | 
             rest = m[2]
             cell = SheetCell(f"{column}{r}", rest)
             if not rest:  # the value is in the next non-empty cell to the right
-                for column2, value2 in row[j + 1 :]:
+                for column2, value2, _f2 in row[j + 1 :]:
                     if normalise(value2):
                         cell = SheetCell(
                             f"{column2}{r}", value2 if isinstance(value2, str) else normalise(value2)
@@ -182,14 +232,14 @@ def _read_sheet(title: str, grid: list[list[tuple[str, Any]]]) -> ReturnSheet | 
     if number_row is not None:
         by_letter = {letter: number for number, letter in numbers.items()}
         for r, row in enumerate(grid[number_row:], start=number_row + 1):
-            texts = [normalise(v) for _c, v in row]
+            texts = [normalise(v) for _c, v, _f in row]
             if any(t.startswith(_FOOTER_WORDS) for t in texts if t):
                 break
-            if not any(texts):
+            if not any(texts) and not any(f for _c, _v, f in row):
                 continue  # a blank row a clerk inserted
             cells = {
-                by_letter[column]: SheetCell(f"{column}{r}", value)
-                for column, value in row
+                by_letter[column]: SheetCell(f"{column}{r}", value, formula)
+                for column, value, formula in row
                 if column in by_letter
             }
             rows.append(SheetRow(r, cells))

@@ -34,12 +34,9 @@ FORMAT_VERSION = 1
 LAYOUTS = ("rows", "units", "plan_indicators", "projects")
 # The legal identity block, in the order it is printed (top right of every return).
 IDENTITY_FIELDS: dict[str, str] = {
-    "table_no": "表号",
-    "issuer": "制定机关",
-    "approver": "批准机关",
-    "approval_no": "批准文号",
+    "table_no": "表号", "issuer": "制定机关", "approver": "批准机关", "approval_no": "批准文号",
     "valid_until": "有效期至",
-}
+}  # fmt: skip
 SOURCE_KINDS = ("element", "rollup", "indicator", "formula")
 # Which period a value column reads: the return's own, the same one a year earlier (上年同期), or the year
 # the period falls in (a quarterly return's 年度 columns).
@@ -171,11 +168,7 @@ class Column:
 
     @property
     def numeric(self) -> bool:
-        return self.kind in ("value", "change_pct") or self.field in (
-            "latest",
-            "latest_year",
-            "investment",
-        )
+        return self.kind in ("value", "change_pct") or self.field in ("latest", "latest_year", "investment")
 
 
 @dataclass(frozen=True)
@@ -214,16 +207,10 @@ class ReturnTemplate:
     order: int = 100  # position in the program's list of returns
 
     def column(self, key: str) -> Column:
-        for c in self.columns:
-            if c.key == key:
-                return c
-        raise KeyError(key)
+        return {c.key: c for c in self.columns}[key]
 
     def row(self, code: str) -> Row:
-        for r in self.rows:
-            if r.code == code:
-                return r
-        raise KeyError(code)
+        return {r.code: r for r in self.rows}[code]
 
     @property
     def code_column(self) -> Column | None:
@@ -269,7 +256,7 @@ class _Reader:
                 raise self.fail(_join(where, key), "缺少此项")
             return default
         if not isinstance(value, str):
-            raise self.fail(_join(where, key), f"应为文字，现在是 {value!r}")
+            raise self.fail(_join(where, key), f"应为文字（加引号），现在是 {_shown(value)}")
         if required and not value.strip():
             raise self.fail(_join(where, key), "不能为空")
         return value.strip()
@@ -279,7 +266,7 @@ class _Reader:
         if value is None:
             return None
         if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
-            raise self.fail(_join(where, key), f"应为 {low}–{high} 之间的整数，现在是 {value!r}")
+            raise self.fail(_join(where, key), f"应为 {low}–{high} 之间的整数，现在是 {_shown(value)}")
         return value
 
     def texts(self, data: dict, key: str, where: str) -> tuple[str, ...]:
@@ -305,6 +292,14 @@ def _join(where: str, key: str) -> str:
     return f"{where}.{key}" if where else key
 
 
+def _shown(value: Any) -> str:
+    """A TOML value as the template's author wrote it (not Python's repr)."""
+    if isinstance(value, str | bool | date | dict | list):
+        kind = {str: f"“{value}”", bool: str(value).lower(), dict: "一个表", list: "一个列表"}
+        return kind.get(type(value), f"{value}（没有加引号）")
+    return str(value)
+
+
 _TOP_KEYS = {
     "format", "id", "order", "title", "layout", "period_type", "data_set", "unit_types", "description",
     "identity", "page", "columns", "rows", "notes", "units", "plan", "projects",
@@ -328,24 +323,57 @@ def load_template(path: Path | str) -> ReturnTemplate:
     except UnicodeDecodeError as exc:
         raise TemplateError(f"报表模板“{path.name}”不是 UTF-8 编码的文字文件", path) from exc
     except tomllib.TOMLDecodeError as exc:
-        raise TemplateError(f"报表模板“{path.name}”不是有效的 TOML：{exc}", path) from exc
+        raise TemplateError(f"报表模板“{path.name}”不是有效的 TOML：{_toml_problem(exc)}", path) from exc
     return _build(_Reader(path), data)
 
 
-def load_templates(directory: Path | str) -> list[ReturnTemplate]:
-    """Every *.toml in directory, by their `order` (then file name); ids must be unique. Raises on the first
-    bad file."""
+# tomllib's messages are English; the common ones are said in Chinese, the original kept for the rest.
+_TOML_HINTS = {
+    "Illegal character": "有不能出现的字符（常见原因：引号没有配对，或文字中间换了行）",
+    "Cannot overwrite a value": "同一项写了两次",
+    "Expected ']'": "缺少右方括号 ]",
+    "Invalid value": '等号后面的值写法不对（文字要加引号，如 "鲁卫健统1表"）',
+}
+_TOML_WHERE = re.compile(r"\s*\((?:at line (\d+), column (\d+)|at end of document)\)\s*$")
+
+
+def _toml_problem(exc: Exception) -> str:
+    """tomllib's message as a sentence for whoever edits the file: where, and what is wrong."""
+    text = str(exc)
+    m = _TOML_WHERE.search(text)
+    what = text[: m.start()] if m else text
+    where = f"第 {m[1]} 行第 {m[2]} 列" if m and m[1] else "文件末尾" if m else ""
+    hint = next((zh for en, zh in _TOML_HINTS.items() if what.startswith(en)), None)
+    said = f"{hint}（{what}）" if hint else what
+    return f"{where}{'：' if where else ''}{said}"
+
+
+def load_templates(
+    directory: Path | str, problems: list[TemplateError] | None = None
+) -> list[ReturnTemplate]:
+    """Every *.toml in directory, by their `order` (then file name); ids must be unique.
+
+    Raises on the first bad file, unless a `problems` list is given: then a bad file is left out and its
+    error appended, so one mistyped template does not take every other return away from the user.
+    """
     directory = Path(directory)
     if not directory.is_dir():
         raise TemplateError(f"找不到报表模板文件夹“{directory}”", directory)
     result: list[ReturnTemplate] = []
     seen: dict[str, Path] = {}
     for path in sorted(directory.glob("*.toml")):
-        template = load_template(path)
-        if template.id in seen:
-            raise TemplateError(
-                f"报表模板“{path.name}”的 id：“{template.id}”已被“{seen[template.id].name}”使用", path, "id"
-            )
+        try:
+            template = load_template(path)
+            if template.id in seen:
+                name = seen[template.id].name
+                raise TemplateError(
+                    f"报表模板“{path.name}”的 id：“{template.id}”已被“{name}”使用", path, "id"
+                )
+        except TemplateError as exc:
+            if problems is None:
+                raise
+            problems.append(exc)
+            continue
         seen[template.id] = path
         result.append(template)
     return sorted(result, key=lambda t: t.order)
@@ -363,6 +391,9 @@ def _build(r: _Reader, data: dict[str, Any]) -> ReturnTemplate:
     period_type = r.choice(data, "period_type", "", PERIOD_TYPES, "year")
     identity_data = r.table(data, "identity", "", required=True)
     r.known_keys(identity_data, set(IDENTITY_FIELDS), "identity")
+    if isinstance(identity_data.get("valid_until"), date):
+        # valid_until = 2027-12-31 without quotes is a TOML date: read it as the date it plainly is.
+        identity_data = {**identity_data, "valid_until": identity_data["valid_until"].isoformat()}
     identity = Identity(**{k: r.text(identity_data, k, "identity", required=True) for k in IDENTITY_FIELDS})
     if identity.valid_until_date is None:
         raise r.fail(
@@ -376,7 +407,7 @@ def _build(r: _Reader, data: dict[str, Any]) -> ReturnTemplate:
     r.known_keys(notes, {"text", "relations"}, "notes")
 
     rows = _rows(r, data, layout)
-    columns = _columns(r, data, layout, {row.code for row in rows})
+    columns = _columns(r, data, layout)
     extra: dict[str, Any] = {}
     if layout == "units":
         units = r.table(data, "units", "")
@@ -425,7 +456,9 @@ def _build(r: _Reader, data: dict[str, Any]) -> ReturnTemplate:
     return template
 
 
-def _source(r: _Reader, data: dict, where: str, known_refs: set[str] | None) -> Source | None:
+def _source(
+    r: _Reader, data: dict, where: str, known_refs: set[str] | None, itself: str | None = None
+) -> Source | None:
     given = [k for k in SOURCE_KINDS if k in data]
     if len(given) > 1:
         raise r.fail(where, f"只能有一个数据来源，现在同时写了 {'、'.join(given)}")
@@ -441,6 +474,8 @@ def _source(r: _Reader, data: dict, where: str, known_refs: set[str] | None) -> 
 
     def placeholder(match: re.Match) -> str:
         target = match[1].strip()
+        if target == itself:
+            raise r.fail(_join(where, "formula"), f"公式不能引用本行（本列）自己“[{target}]”")
         if known_refs is not None and target not in known_refs:
             raise r.fail(_join(where, "formula"), f"引用的“[{target}]”不存在")
         name = next((k for k, v in refs.items() if v == target), None) or f"R{len(refs)}"
@@ -470,7 +505,7 @@ def _rows(r: _Reader, data: dict, layout: str) -> tuple[Row, ...]:
         if isinstance(item, dict) and isinstance(item.get("code"), str):
             codes.add(item["code"].strip())
     result: list[Row] = []
-    seen: set[str] = set()
+    seen: dict[str, str] = {}
     for i, item in enumerate(items):
         where = f"rows[{i + 1}]"
         if not isinstance(item, dict):
@@ -482,9 +517,9 @@ def _rows(r: _Reader, data: dict, layout: str) -> tuple[Row, ...]:
         except CodeError as exc:
             raise r.fail(_join(where, "code"), str(exc)) from exc
         if code in seen:
-            raise r.fail(_join(where, "code"), f"行代码“{code}”重复")
-        seen.add(code)
-        source = _source(r, item, where, codes - {code})
+            raise r.fail(_join(where, "code"), f"行代码“{code}”重复（{seen[code]} 已用过）")
+        seen[code] = where
+        source = _source(r, item, where, codes, itself=code)
         if source is None:
             raise r.fail(where, f"缺少数据来源：写 {'、'.join(SOURCE_KINDS)} 之一")
         level = r.integer(item, "level", where, 0, 5)
@@ -502,7 +537,7 @@ def _rows(r: _Reader, data: dict, layout: str) -> tuple[Row, ...]:
     return tuple(result)
 
 
-def _columns(r: _Reader, data: dict, layout: str, row_codes: set[str]) -> tuple[Column, ...]:
+def _columns(r: _Reader, data: dict, layout: str) -> tuple[Column, ...]:
     items = data.get("columns")
     if not isinstance(items, list) or not items:
         raise r.fail("columns", "应至少有一列（[[columns]]）")
@@ -536,7 +571,7 @@ def _columns(r: _Reader, data: dict, layout: str, row_codes: set[str]) -> tuple[
             if layout not in ("rows", "units"):
                 raise r.fail(_join(where, "kind"), f"布局 {layout} 没有数值列（用 field 列）")
             column["period"] = r.choice(item, "period", where, COLUMN_PERIODS, "current")
-            source = _source(r, item, where, set(keys) - {key})
+            source = _source(r, item, where, set(keys), itself=key)
             if layout == "units" and source is None:
                 raise r.fail(where, f"分单位表的数值列须写数据来源：{'、'.join(SOURCE_KINDS)} 之一")
             if layout == "rows" and source is not None:
@@ -576,7 +611,6 @@ def _columns(r: _Reader, data: dict, layout: str, row_codes: set[str]) -> tuple[
             raise r.fail(f"columns[{i + 1}].of", '须指向两个数值列（kind = "value"）')
     if layout == "units":
         _check_cycles(r, {c.key: c.source for c in result if c.source is not None}, "columns")
-    del row_codes  # row references were checked while reading the rows
     return tuple(result)
 
 

@@ -17,6 +17,7 @@ from desktop.io.return_doc import (
     ReturnDocument,
     column_widths,
     display_width,
+    header_title,
     looks_like_formula,
     rounded_value,
 )
@@ -45,7 +46,6 @@ def write_xlsx(doc: ReturnDocument, path: Path) -> Path:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, Side
     from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.properties import PageSetupProperties
 
     wb = Workbook()
     ws = wb.active
@@ -129,6 +129,10 @@ def write_xlsx(doc: ReturnDocument, path: Path) -> Path:
     top = period_row + 2
     title_row = top + 1 if doc.has_groups else top
     number_row = title_row + 1
+    titles = [
+        header_title(col.title, lambda t, w=w: display_width(t) <= w - 1)
+        for col, w in zip(doc.columns, widths, strict=True)
+    ]
     c = 0
     while c < n:
         column = doc.columns[c]
@@ -140,18 +144,18 @@ def write_xlsx(doc: ReturnDocument, path: Path) -> Path:
             if end > c:
                 ws.merge_cells(start_row=top, start_column=c + 1, end_row=top, end_column=end + 1)
             for j in range(c, end + 1):
-                put(title_row, j + 1, doc.columns[j].title, regular, centre)
+                put(title_row, j + 1, titles[j], regular, centre)
             c = end + 1
             continue
-        put(top, c + 1, column.title, regular, centre)
+        put(top, c + 1, titles[c], regular, centre)
         if doc.has_groups:
             ws.merge_cells(start_row=top, start_column=c + 1, end_row=title_row, end_column=c + 1)
         c += 1
     for j, column in enumerate(doc.columns, start=1):
         put(number_row, j, column.number, regular, centre, "@")
     header_lines = max(
-        math.ceil(display_width(col.title) / max(w - 1, 1))
-        for col, w in zip(doc.columns, widths, strict=True)
+        sum(math.ceil(display_width(line) / max(w - 1, 1)) for line in title.split("\n"))
+        for title, w in zip(titles, widths, strict=True)
     )
     ws.row_dimensions[title_row].height = max(1, min(header_lines, 4)) * _LINE_HEIGHT + 6
 
@@ -205,19 +209,8 @@ def write_xlsx(doc: ReturnDocument, path: Path) -> Path:
             lines = math.ceil(display_width(note) * 0.9 / max(total_width - 2, 1))
             ws.row_dimensions[r].height = max(lines, 1) * 12.5 + 3
 
-    # Print setup.
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = "landscape" if doc.orientation == "landscape" else "portrait"
-    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.print_options.horizontalCentered = True
-    ws.page_margins.left = ws.page_margins.right = 0.5
-    ws.page_margins.top, ws.page_margins.bottom = 0.6, 0.7
-    ws.print_title_rows = f"{top}:{number_row}"
-    ws.print_area = f"A1:{last}{r}"
-    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
-    ws.oddFooter.center.size = 9
+    orientation = "landscape" if doc.orientation == "landscape" else "portrait"
+    _print_setup(ws, orientation, f"{top}:{number_row}", f"A1:{last}{r}")
     ws.freeze_panes = ws.cell(row=first_body, column=_first_value_column(doc))
 
     _write_checks_sheet(wb, doc)
@@ -262,6 +255,7 @@ def _write_checks_sheet(wb, doc: ReturnDocument) -> None:
     if not doc.checks:
         ws.cell(row=5, column=1, value="本表审核未发现需要说明的问题。").font = font
         ws.merge_cells("A5:F5")
+        _print_setup(ws, "landscape", "4:4", "A1:F5")
         return
     for i, check in enumerate(doc.checks, start=1):
         values = (
@@ -280,6 +274,22 @@ def _write_checks_sheet(wb, doc: ReturnDocument) -> None:
                 cell.quotePrefix = True
             cell.font, cell.border, cell.alignment = font, box, wrap
         ws.row_dimensions[4 + i].height = max(1, math.ceil(display_width(values[5]) / 38)) * _LINE_HEIGHT + 4
-    ws.print_title_rows = "4:4"
+    _print_setup(ws, "landscape", "4:4", f"A1:F{4 + len(doc.checks)}")
+
+
+def _print_setup(ws, orientation: str, title_rows: str, area: str) -> None:
+    """A4, fit to the page width, header rows repeated, numbered pages — the same on every sheet."""
+    from openpyxl.worksheet.properties import PageSetupProperties
+
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = "landscape"
+    ws.page_setup.orientation = orientation
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = 0.5
+    ws.page_margins.top, ws.page_margins.bottom = 0.6, 0.7
+    ws.print_title_rows = title_rows
+    ws.print_area = area
+    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+    ws.oddFooter.center.size = 9

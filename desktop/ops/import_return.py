@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +23,13 @@ from desktop.core.codes import CodeError, parse_row_code
 from desktop.core.periods import Period, PeriodError, parse_period
 from desktop.core.value_rules import ValueRefused, coerce_value
 from desktop.io.return_doc import rounded_value
-from desktop.io.return_reader import ReturnFileError, ReturnSheet, normalise, read_return_workbook
+from desktop.io.return_reader import (
+    ReturnFileError,
+    ReturnSheet,
+    SheetCell,
+    normalise,
+    read_return_workbook,
+)
 from desktop.io.templates import ReturnTemplate
 from desktop.ops.changes import OpChanges
 from desktop.ops.progress import Progress, report
@@ -95,9 +101,11 @@ class ReturnImportResult:
     changes: OpChanges
 
 
-def _template_for(conn: sqlite3.Connection, table_no: str) -> ReturnTemplate | None:
+def _template_for(
+    conn: sqlite3.Connection, table_no: str, problems: list[str] | None = None
+) -> ReturnTemplate | None:
     wanted = normalise(table_no)
-    for template in list_templates():
+    for template in list_templates(problems=problems):
         if normalise(effective_identity(conn, template).table_no) == wanted:
             return template
         if normalise(template.identity.table_no) == wanted:
@@ -149,12 +157,14 @@ def read_return_file(
     problems: list[str] = []
     table_cell = sheet.labels["table_no"]
     table_no = normalise(table_cell.value)
-    template = _template_for(conn, table_no) if table_no else None
+    broken: list[str] = []  # template files that could not be read: the 表号 may be one of theirs
+    template = _template_for(conn, table_no, broken) if table_no else None
     if template is None:
-        known = "、".join(effective_identity(conn, t).table_no for t in list_templates())
+        known = "、".join(effective_identity(conn, t).table_no for t in list_templates(problems=[]))
         raise ReturnImportRefused(
             [
-                f"{_where(sheet, table_cell.ref)}：表号“{table_no or '（空）'}”不是本程序的报表（现有：{known}）"
+                f"{_where(sheet, table_cell.ref)}：表号“{table_no or '（空）'}”不是本程序的报表（现有：{known}）",
+                *(f"另有模板文件有误，未能读取：{problem}" for problem in broken),
             ],
             path,
         )
@@ -204,7 +214,7 @@ def _compare(
     if code_number not in sheet.numbers:
         raise ReturnImportRefused(
             [
-                f"工作表“{sheet.sheet}”第 {sheet.number_row} 行：找不到第“{code_number}”栏（{code_column.title}）"
+                f"工作表“{sheet.sheet}”第 {sheet.number_row} 行：找不到第“{code_number}”栏（{_flat(code_column.title)}）"
             ],
             path,
         )
@@ -216,7 +226,7 @@ def _compare(
         code = normalise(cell.value) if cell else ""
         if not code:
             problems.append(
-                f"工作表“{sheet.sheet}”第 {sheet_row.row} 行：{code_column.title}栏为空，无法确定是哪一行"
+                f"工作表“{sheet.sheet}”第 {sheet_row.row} 行：{_flat(code_column.title)}栏为空，无法确定是哪一行"
             )
             continue
         key = _code_key(code)
@@ -236,36 +246,61 @@ def _compare(
     ]
     for _i, column in value_columns:
         if column.number not in sheet.numbers:
-            problems.append(f"工作表“{sheet.sheet}”：找不到第“{column.number}”栏（{column.title}）")
+            problems.append(f"工作表“{sheet.sheet}”：找不到第“{column.number}”栏（{_flat(column.title)}）")
     if problems:
         raise ReturnImportRefused(problems, path)
+    # 上年同期 and 年度 columns show other periods' data: edits there are reported, never imported.
+    other_columns = [
+        (i, c)
+        for i, c in enumerate(template.columns)
+        if c.kind == "value" and c.period != "current" and c.number in sheet.numbers
+    ]
 
     changes: list[ValueChange] = []
     unchanged = 0
     computed_differ: list[str] = []
-    blanks = 0
+    other_differ: list[str] = []
+    blanks: list[str] = []
     element_cache: dict[str, elements.DataElement] = {}
     for key, row in expected.items():
         sheet_row = by_code[key]
+        for i, column in other_columns:
+            cell = sheet_row.cells.get(column.number)
+            if cell is not None and _given(cell) and _differs(row.cells[i], cell.value):
+                other_differ.append(f"{cell.ref}（{row.code} {_flat(column.title)}）")
         for i, column in value_columns:
             filled_cell: FilledCell = row.cells[i]
             cell = sheet_row.cells.get(column.number)
-            raw = cell.value if cell else None
-            if raw is None or (isinstance(raw, str) and not raw.strip()):
-                blanks += filled_cell.value is not None
+            where = f"{_where(sheet, cell.ref if cell else '?')}（{row.code} {row.name.strip()}，{_flat(column.title)}）"
+            if cell is not None and cell.formula and cell.value is None:
+                # A formula the file holds no result for (saved by a tool that does not calculate): its
+                # value is unknown, so it is neither taken for an empty cell nor guessed.
+                problems.append(
+                    f"{where}：是公式“{cell.formula}”，但文件中没有保存计算结果；"
+                    "请在 Excel 或 WPS 中打开并保存后再导入，或直接填写数值"
+                )
                 continue
+            if cell is None or not _given(cell):
+                # An empty cell means "not reported in this file": the database keeps what it holds.
+                if filled_cell.value is not None and cell is not None:
+                    blanks.append(f"{cell.ref}（{row.code}）")
+                continue
+            raw = cell.value
             ref = filled_cell.ref
             if ref is None:
                 # A computed cell (formula, indicator): its value follows from the others, never imported.
                 if _differs(filled_cell, raw):
-                    computed_differ.append(f"{cell.ref}（{row.code} {column.title}）")
+                    computed_differ.append(f"{cell.ref}（{row.code} {_flat(column.title)}）")
                 continue
             element = element_cache.get(ref.element_code) or elements.get_element_by_code(
                 conn, ref.element_code
             )
             assert element is not None
             element_cache[ref.element_code] = element
-            where = f"{_where(sheet, cell.ref)}（{row.code} {row.name.strip()}，{column.title}）"
+            problem = _type_problem(raw, element)
+            if problem:
+                problems.append(f"{where}：{problem}")
+                continue
             try:
                 new = coerce_value(raw, rule_for(element))
             except ValueRefused as exc:
@@ -290,7 +325,7 @@ def _compare(
                     cell=cell.ref,
                     row_code=row.code,
                     row_name=row.name.strip(),
-                    column_title=column.title,
+                    column_title=_flat(column.title),
                     element_code=element.code,
                     element_name=element.name,
                     org_unit_code=ref.org_unit_code,
@@ -308,11 +343,18 @@ def _compare(
     if computed_differ:
         notes.append(
             "以下计算得出的单元格与程序计算结果不同，导入时不写入（将按新数值重新计算）："
-            + "、".join(computed_differ[:10])
-            + ("等" if len(computed_differ) > 10 else "")
+            + _listed(computed_differ)
+        )
+    if other_differ:
+        notes.append(
+            "以下单元格属于上年同期等其他报告期，只供对照，导入时不写入（如需修改请导入该报告期的报表）："
+            + _listed(other_differ)
         )
     if blanks:
-        notes.append(f"有 {blanks} 个单元格为空，导入不会删除数据库中已有的数值。")
+        notes.append(
+            f"有 {len(blanks)} 个单元格为空：{_listed(blanks)}。空单元格表示本文件未填报该项，"
+            "导入不会删除或改动数据库中已有的数值。"
+        )
     return ReturnImportPlan(
         path=path,
         template=template,
@@ -322,6 +364,31 @@ def _compare(
         unchanged=unchanged,
         notes=tuple(notes),
     )
+
+
+def _flat(title: str) -> str:
+    """A column title on one line (a template may break a long title into lines for the printed header)."""
+    return title.replace("\n", "")
+
+
+def _given(cell: SheetCell) -> bool:
+    """True when the cell holds something (a formula's saved result counts; spaces do not)."""
+    value = cell.value
+    return value is not None and not (isinstance(value, str) and not normalise(value))
+
+
+def _listed(refs: list[str], limit: int = 10) -> str:
+    return "、".join(refs[:limit]) + (f" 等 {len(refs)} 处" if len(refs) > limit else "")
+
+
+def _type_problem(raw: Any, element: elements.DataElement) -> str | None:
+    """What a cell's type says about a value typed into a number cell (None when it may be a number)."""
+    if isinstance(raw, bool) and element.value_type != "yesno":
+        # TRUE/FALSE in a count is a slip (a checkbox, a comparison formula), never 1 or 0.
+        return f"“{'TRUE' if raw else 'FALSE'}”是逻辑值，不是数字"
+    if isinstance(raw, datetime | date | time):
+        return f"“{raw}”是日期或时间，不是数字（单元格格式可能被改成了日期，请改为“常规”或“数值”后重填）"
+    return None
 
 
 def _differs(cell: FilledCell, new: Any) -> bool:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import stat
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -19,6 +20,7 @@ from datetime import date
 from pathlib import Path
 
 from desktop.core import paths
+from desktop.core.checks import CURRENT, RuleSyntaxError, evaluate_rule, parse_rule
 from desktop.core.periods import Period, PeriodError, current_open_period, parse_period
 from desktop.io.return_doc import (
     SIGNER_LABELS,
@@ -28,6 +30,7 @@ from desktop.io.return_doc import (
     DocRow,
     ReturnDocument,
     column_widths,
+    format_number,
     safe_file_stem,
 )
 from desktop.io.templates import (
@@ -147,22 +150,31 @@ class ExportResult:
 # --- the catalogue ----------------------------------------------------------------------------------------
 
 
-def list_templates(directory: Path | None = None) -> list[ReturnTemplate]:
-    """Every bundled template (report_templates/*.toml). Raises ReturnError naming a malformed file."""
+def list_templates(directory: Path | None = None, problems: list[str] | None = None) -> list[ReturnTemplate]:
+    """Every bundled template (report_templates/*.toml). Raises ReturnError naming a malformed file — unless
+    a `problems` list is given: then a malformed file is left out and its message (file and key) appended,
+    so the other returns stay usable."""
+    errors: list[TemplateError] | None = [] if problems is not None else None
     try:
-        return load_templates(directory or paths.templates_dir())
+        templates = load_templates(directory or paths.templates_dir(), errors)
     except TemplateError as exc:
         raise ReturnError(exc.message) from exc
+    if problems is not None and errors:
+        problems.extend(e.message for e in errors)
+    return templates
 
 
 def get_template(template_id: str, directory: Path | None = None) -> ReturnTemplate:
-    """The template with this id (or 表号 as printed), or ReturnError listing the ones there are."""
-    templates = list_templates(directory)
+    """The template with this id (or 表号 as printed), or ReturnError listing the ones there are (and any
+    template file that could not be read, which may be the one meant)."""
+    problems: list[str] = []
+    templates = list_templates(directory, problems)
     for t in templates:
         if t.id == template_id or t.identity.table_no == template_id:
             return t
     known = "、".join(f"{t.id}（{t.title}）" for t in templates) or "无"
-    raise ReturnError(f"找不到报表模板“{template_id}”。现有模板：{known}")
+    broken = "\n另有模板文件有误，未能读取：\n" + "\n".join(problems) if problems else ""
+    raise ReturnError(f"找不到报表模板“{template_id}”。现有模板：{known}{broken}")
 
 
 def effective_identity(conn: sqlite3.Connection, template: ReturnTemplate) -> Identity:
@@ -298,7 +310,7 @@ def fill_return(
         warnings.insert(0, expired)
     data_set = elements.get_data_set_by_code(conn, template.data_set) if template.data_set else None
     signers = workflow.get_return_state(conn, data_set.id, unit.id, p.code) if data_set else None
-    checks = _checks(conn, template, unit, p) if data_set else ()
+    checks = (_checks(conn, template, unit, p) if data_set else ()) + _relation_checks(template, rows)
     return FilledReturn(
         template=template,
         identity=identity,
@@ -339,6 +351,41 @@ def _checks(
     )
 
 
+def _relation_checks(template: ReturnTemplate, rows: list[FilledRow]) -> tuple[CheckLine, ...]:
+    """A by-unit return's printed logic relations over its 栏号 (``8≤7``, ``17≤16``), checked on every unit's
+    row: the entry checks see one unit's own form, so a township's 规范管理人数 above its 已管理人数 would
+    otherwise be printed under a relation it breaks. Relations naming anything but value columns
+    (``3=2÷1×100`` defines a rate) are documentation and are not checked."""
+    if template.layout != "units":
+        return ()
+    columns = {
+        c.number: (i, c.title.replace("\n", "")) for i, c in enumerate(template.columns) if c.kind == "value"
+    }
+    lines: list[CheckLine] = []
+    for text in template.relations:
+        try:
+            rule = parse_rule(text)
+        except RuleSyntaxError:
+            continue
+        if rule.unknown_codes(set(columns)) or rule.uses_previous or rule.uses_last_year:
+            continue
+        failed = []
+        for row in rows:
+
+            def lookup(code: str, period: str, row: FilledRow = row) -> float | None:
+                return row.cells[columns[code][0]].number if period == CURRENT else None
+
+            if evaluate_rule(rule, lookup).status == "fail":
+                numbers = "，".join(
+                    f"第{code}栏“{columns[code][1]}”为 {format_number(lookup(code, CURRENT) or 0, None)}"
+                    for code in rule.row_codes
+                )
+                message = f"{row.name}：{numbers}，不符合表式说明“{text}”"
+                failed.append(CheckLine("表式说明", text, "explain", False, message, row_codes=(row.code,)))
+        lines += failed or [CheckLine("表式说明", text, "explain", True, f"各单位均符合表式说明“{text}”")]
+    return tuple(lines)
+
+
 # --- the printed form -------------------------------------------------------------------------------------
 
 
@@ -351,6 +398,18 @@ def unit_lines(unit: orgunits.OrgUnit) -> tuple[tuple[str, str], ...]:
     else:
         code_line = ("单位代码", unit.code)
     return (code_line, ("单位名称（盖章）", unit.name))
+
+
+# Checks the program adds to a form's own rules carry internal codes (REQUIRED:01.2); printed as words.
+_GENERATED_RULES = {"REQUIRED": "必填项", "RANGE": "取值范围"}
+
+
+def rule_label(rule_code: str) -> str:
+    """A check's code as printed on the 审核说明 sheet: the form's rule code, or words for a generated one."""
+    kind, sep, row = rule_code.partition(":")
+    if sep and kind in _GENERATED_RULES:
+        return f"{_GENERATED_RULES[kind]}（第 {row} 行）"
+    return rule_code
 
 
 def _document(filled: FilledReturn) -> ReturnDocument:
@@ -383,7 +442,7 @@ def _document(filled: FilledReturn) -> ReturnDocument:
         notes.append("主要逻辑关系：" + "；".join(template.relations) + "。")
     checks = tuple(
         DocCheck(
-            rule=c.rule_code,
+            rule=rule_label(c.rule_code),
             expression=c.expression,
             severity=SEVERITY_LABELS.get(c.severity, c.severity),
             message=c.message,
@@ -469,6 +528,9 @@ def export_return(
 
             missing = tuple(write_pdf(doc, tmp).missing_chars)
         report(progress, 0.95, "正在保存…")
+        # mkstemp makes the file private (0600); a return is an ordinary document, so it gets the replaced
+        # file's permissions, or the usual ones, as if it had been written in place.
+        os.chmod(tmp, stat.S_IMODE(out_path.stat().st_mode) if out_path.exists() else 0o644)
         os.replace(tmp, out_path)
     except PermissionError as exc:
         raise ReturnError(

@@ -110,3 +110,30 @@ def test_bad_workbook_exits_2_naming_the_cell(demo_path, tmp_path, capsys):
     err = capsys.readouterr().err
     assert "未写入任何数据" in err and f"单元格 D{row}" in err and "很多" in err
     assert _value(demo_path) == old
+
+
+def test_listing_marks_expired_templates_and_names_a_broken_file(demo_path, tmp_path, capsys, monkeypatch):
+    import shutil
+
+    from desktop.core import paths
+
+    folder = tmp_path / "report_templates"
+    shutil.copytree(paths.templates_dir(), folder)
+    broken = (folder / "plan-monitoring.toml").read_text(encoding="utf-8").replace('title = "', "title = ", 1)
+    (folder / "plan-monitoring.toml").write_text(broken, encoding="utf-8")
+    monkeypatch.setattr(paths, "templates_dir", lambda: folder)
+    conn = connect(demo_path)
+    conn.execute(
+        "INSERT INTO setting (key, value) VALUES ('template.resources-annual.table_no', '鲁卫健统县1表（2025版）')"
+    )
+    conn.execute(
+        "INSERT INTO setting (key, value) VALUES ('template.resources-annual.valid_until', '2020-12')"
+    )
+    conn.close()
+    assert main(["export", "--db", str(demo_path)]) == 0
+    captured = capsys.readouterr()
+    assert "鲁卫健统县1表（2025版）" in captured.out and "2020年12月（已过期）" in captured.out
+    assert "key-projects" in captured.out and "plan-monitoring" not in captured.out
+    assert "警告" in captured.err and "plan-monitoring.toml" in captured.err
+    out = tmp_path / "still.xlsx"
+    assert main([*_export_2024(demo_path), "--out", str(out)]) == 0 and out.exists()

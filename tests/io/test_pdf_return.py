@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+from pathlib import Path
 
 import pytest
 from sample_documents import sample_document
@@ -91,3 +92,44 @@ def test_shaper_uses_standard_font_for_latin_and_marker_otherwise():
     assert shaper.missing == ["𠮷"]
     assert shaper.markup("a<b&c") == '<font face="Helvetica">a&lt;b&amp;c</font>'
     assert "\xa0\xa0\xa0" in _Shaper().markup("　　年")  # ideographic spaces survive paragraph layout
+
+
+DEJAVU = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+
+
+@pytest.mark.skipif(not DEJAVU.is_file(), reason="needs a TrueType font the bundled one does not cover")
+def test_rare_characters_use_a_fallback_font_when_the_pc_has_one(tmp_path, monkeypatch):
+    """On a Chinese Windows PC SimSun-ExtB covers Extension B; here DejaVu stands in for it, with a
+    character outside the Basic Multilingual Plane like 𠮷. It is drawn and embedded, not marked 〓."""
+    import desktop.io.pdf_return as pdf_return
+
+    rare = "\U00010300"  # in DejaVu, not in WenQuanYi, beyond U+FFFF like Extension B
+    assert ord(rare) not in _font_cmap()
+    monkeypatch.setattr(pdf_return, "fallback_font_paths", lambda: [DEJAVU])
+    doc = sample_document(unit_lines=(("统一社会信用代码", "1"), ("单位名称（盖章）", f"{rare}家卫生室")))
+    doc = type(doc)(**{**doc.__dict__, "metadata": {**doc.metadata, "unit_name": f"{rare}家卫生室"}})
+    report = write_pdf(doc, tmp_path / "fallback.pdf")
+    assert report.missing_chars == []
+    data = (tmp_path / "fallback.pdf").read_bytes()
+    assert data.count(b"/FontFile2") >= 2 and re.search(rb"/BaseFont /[A-Z]{6}\+DejaVuSans", data)
+    if shutil.which("pdftotext"):
+        assert f"{rare}家卫生室" in pdf_text(tmp_path / "fallback.pdf")
+    # What no font on the PC has is still marked and reported.
+    report = write_pdf(sample_document(title="𠮷家庄镇年报"), tmp_path / "marked.pdf")
+    assert report.missing_chars == ["𠮷"]
+
+
+@needs_pdftotext
+def test_narrow_titles_wrap_before_their_unit(tmp_path):
+    """Twelve value columns squeeze each title: 任务数（人） must wrap as 任务数 / （人）, never leaving a bracket
+    at a line's end or a unit split over two lines."""
+    from desktop.io.return_doc import DocColumn
+
+    titles = [("指标名称", "甲"), ("代码", "乙")] + [("任务数（人）", str(i)) for i in range(1, 13)]
+    columns = tuple(DocColumn(t, n, numeric=n.isdigit()) for t, n in titles)
+    rows = tuple(DocRow(r.code, r.cells[:2] + (DocCell(1, 0),) * 12) for r in sample_document().rows)
+    doc = sample_document(columns=columns, checks=())
+    write_pdf(type(doc)(**{**doc.__dict__, "rows": rows}), tmp_path / "narrow.pdf")
+    lines = [line.strip() for line in pdf_text(tmp_path / "narrow.pdf").splitlines()]
+    assert any("（人）" in line for line in lines)
+    assert not any(line.endswith("（") or line.startswith("人）") for line in lines)

@@ -177,3 +177,36 @@ def test_valid_until_readings():
     template = load_template(paths.templates_dir() / "resources-annual.toml")
     assert not template.identity.expired_on(date(2027, 12, 31))
     assert template.identity.expired_on(date(2028, 1, 1))
+
+
+def test_mistakes_a_template_editor_makes_are_said_plainly(tmp_path):
+    """A row referring to itself, a duplicated row code, an unquoted date, a broken quote: each message says
+    where (file, key or line) and what, in Chinese, without Python's repr or tomllib's English alone."""
+    cases = [
+        (('formula = "[01] / 1000"', 'formula = "[02] / 1000"'), "rows[3].formula", "不能引用本行"),
+        (('code = "01.1"', 'code = "01"'), "rows[2].code", "rows[1] 已用过"),
+        (('name = "床位"', "name = 3"), "rows[1].name", "应为文字（加引号），现在是 3"),
+    ]
+    for (old, new), key, words in cases:
+        with pytest.raises(TemplateError) as caught:
+            load_template(_write(tmp_path, MINIMAL.replace(old, new, 1)))
+        assert caught.value.key == key and words in caught.value.message, caught.value.message
+    # 有效期至 written as a TOML date (no quotes) is the date it plainly is.
+    unquoted = load_template(_write(tmp_path, MINIMAL.replace('"2027-12"', "2027-12-31")))
+    assert unquoted.identity.valid_until == "2027-12-31" and unquoted.identity.valid_until_date.day == 31
+    with pytest.raises(TemplateError) as caught:
+        load_template(_write(tmp_path, MINIMAL.replace('title = "测试年报"', 'title = "测试年报')))
+    message = caught.value.message
+    assert "demo.toml" in message and "第 4 行第" in message and "引号没有配对" in message
+    assert "datetime" not in message
+
+
+def test_one_broken_file_does_not_hide_the_others(tmp_path):
+    _write(tmp_path, MINIMAL, "a.toml")
+    _write(tmp_path, MINIMAL.replace('id = "demo"', 'id = "other"').replace("[01] / 1000", "[77]"), "b.toml")
+    with pytest.raises(TemplateError, match=r"b\.toml.*\[77\]"):
+        load_templates(tmp_path)  # strict by default
+    problems: list[TemplateError] = []
+    assert [t.id for t in load_templates(tmp_path, problems)] == ["demo"]
+    (problem,) = problems
+    assert problem.path.name == "b.toml" and problem.key == "rows[3].formula"

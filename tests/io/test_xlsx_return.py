@@ -139,3 +139,26 @@ def test_sheet_titles_and_number_text():
     assert sheet_title("卫统1-1表[2024]/续") == "卫统1-1表_2024__续"
     assert len(sheet_title("很" * 40)) == 31
     assert format_number(2.5, 2) == "2.50" and format_number(-0.04, 1) == "0.0" and format_number(7, 0) == "7"
+
+
+def test_checks_sheet_prints_like_the_return(workbook):
+    _path, wb = workbook
+    checks = wb["审核说明"]
+    assert int(checks.page_setup.paperSize) == 9 and checks.page_setup.orientation == "landscape"
+    assert checks.sheet_properties.pageSetUpPr.fitToPage and checks.page_setup.fitToWidth == 1
+    assert checks.page_setup.fitToHeight == 0 and checks.print_title_rows == "$4:$4"
+    assert checks.oddFooter.center.text == "第 &P 页，共 &N 页"
+
+
+def test_narrow_header_breaks_before_its_unit(tmp_path):
+    doc = sample_document()
+    columns = list(doc.columns)
+    columns[3] = DocColumn("任务数（人）", "1", numeric=True)
+    columns[4] = DocColumn("规范管理率（%）", "2", numeric=True, width=4)
+    ws = openpyxl.load_workbook(
+        write_xlsx(sample_document(columns=tuple(columns)), tmp_path / "h.xlsx")
+    ).active
+    number_row = _find(ws, "甲").row
+    assert ws.cell(number_row - 1, 4).value == "任务数\n（人）"  # not 任务数（ / 人）
+    assert ws.cell(number_row - 1, 5).value == "规范管理\n率（%）"
+    assert ws.cell(number_row - 1, 1).value == "指标名称"  # a title that fits is kept as written

@@ -3,7 +3,9 @@ the return, the unit and the people who signed it."""
 
 from __future__ import annotations
 
+import os
 import shutil
+import stat
 import subprocess
 from datetime import date
 
@@ -222,3 +224,56 @@ def test_bad_targets_are_refused_and_leave_no_file(demo, tmp_path):
         out_path=tmp_path / "ok.pdf",
     )
     assert sorted(p.name for p in tmp_path.iterdir() if p.suffix in (".xlsx", ".pdf")) == ["ok.pdf"]
+
+
+def test_generated_checks_are_printed_in_words(demo, tmp_path):
+    """A facility that files the county form leaves rows empty: the 审核说明 sheet says 必填项（第 01 行）,
+    never the program's internal REQUIRED:01."""
+    path = tmp_path / "facility.xlsx"
+    result = export_return(
+        demo, template_id="resources-annual", org_unit_code="370725101-01", period="2024", out_path=path
+    )
+    assert any("通常不填报" in w for w in result.warnings)
+    checks = openpyxl.load_workbook(path)["审核说明"]
+    rules = [checks.cell(r, 2).value for r in range(5, checks.max_row + 1) if checks.cell(r, 2).value]
+    assert "必填项（第 01 行）" in rules and not any("REQUIRED" in r for r in rules)
+
+
+@pytest.mark.skipif(os.name == "nt", reason="POSIX permissions")
+def test_exported_file_is_an_ordinary_readable_document(demo, tmp_path):
+    path = tmp_path / "return.pdf"
+    export_return(demo, template_id="resources-annual", org_unit_code="370725", period="2024", out_path=path)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o644  # not the temporary file's private 0600
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
+def test_checks_heading_is_never_left_alone_at_a_page_end(demo, tmp_path):
+    """A facility's export of the county form fills page 1 down to where only the heading 审核错误说明 would
+    fit; it goes to page 2 with its table instead of ending page 1 on its own."""
+    path = tmp_path / "facility.pdf"
+    export_return(
+        demo, template_id="resources-annual", org_unit_code="370725101-01", period="2024", out_path=path
+    )
+    pages = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    pages = pages.split("\f")
+    heading = next(i for i, page in enumerate(pages) if "审核错误说明：" in page)
+    assert "（未填写）" in pages[heading] and "必填" in pages[heading]
+
+
+def test_a_name_the_font_lacks_is_marked_and_warned_not_a_crash(demo, tmp_path, monkeypatch):
+    import desktop.io.pdf_return as pdf_return
+
+    monkeypatch.setattr(pdf_return, "fallback_font_paths", lambda: [])  # a PC without SimSun-ExtB
+    with atomic(demo):
+        demo.execute("UPDATE org_unit SET name = '𠮷家庄镇' WHERE code = '370725101'")
+    pdf = tmp_path / "rare.pdf"
+    result = export_return(demo, template_id="resources-annual", org_unit_code="370725101", period="2024",
+                           out_path=pdf)  # fmt: skip
+    assert result.missing_chars == ("𠮷",) and pdf.exists()
+    assert any("字体中缺少 1 个字符（𠮷）" in w and "〓" in w for w in result.warnings)
+    xlsx = tmp_path / "rare.xlsx"
+    result = export_return(demo, template_id="resources-annual", org_unit_code="370725101", period="2024",
+                           out_path=xlsx)  # fmt: skip
+    assert result.missing_chars == ()  # the spreadsheet keeps the real character
+    ws = openpyxl.load_workbook(xlsx).active
+    assert any(c.value == "单位名称（盖章）：𠮷家庄镇" for row in ws.iter_rows() for c in row)

@@ -245,3 +245,23 @@ def test_units_periods_and_errors(demo):
     )
     assert hospital.unit.code == "370725-02"
     assert any("通常不填报" in w for w in hospital.warnings)
+
+
+def test_by_unit_return_checks_its_printed_relations_on_every_row(demo):
+    """The demo county's deliberate slip (宝城街道 and 营丘镇 糖尿病规范管理人数 swapped) breaks the printed
+    relation 17≤16 in 营丘镇's row; the county's own entry checks cannot see it, the return's checks do."""
+    filled = fill_return(demo, template_id="screening-quarterly", org_unit_code=COUNTY, period="2024Q4")
+    relation = [c for c in filled.checks if c.rule_code == "表式说明"]
+    (failed,) = [c for c in relation if not c.passed]
+    town = next(r for r in filled.rows if r.name == "营丘镇")
+    assert failed.expression == "17≤16" and failed.row_codes == (town.code,) and failed.severity == "explain"
+    std = resolved(demo, "DM_STD_MANAGED", town.code, "2024")
+    managed = resolved(demo, "DM_MANAGED", town.code, "2024")
+    assert std > managed
+    assert failed.message.startswith("营丘镇：") and f"为 {std:g}" in failed.message
+    assert f"第16栏“已管理人数”为 {managed:g}" in failed.message
+    passed = {c.expression for c in relation if c.passed}
+    assert {"8≤7", "11≤10", "14≤13"} <= passed
+    assert not any(c.expression.startswith("3=") for c in relation)  # a rate's definition is not a check
+    doc = filled.document()
+    assert any(check.expression == "17≤16" for check in doc.checks)  # printed on the 审核说明 sheet

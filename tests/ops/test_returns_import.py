@@ -185,3 +185,96 @@ def test_generated_returns_are_not_imported(demo, tmp_path):
     with pytest.raises(ReturnError, match="不是有效的 Excel"):
         (tmp_path / "x.xlsx").write_text("x", encoding="utf-8")
         read_return_file(demo, tmp_path / "x.xlsx")
+
+
+def _with_saved_result(path, formula: str, result: str) -> None:
+    """Give a formula the cached result Excel or WPS would have saved with it (openpyxl saves none)."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as z:
+        parts = {name: z.read(name) for name in z.namelist()}
+    sheet = "xl/worksheets/sheet1.xml"
+    text = parts[sheet].decode("utf-8")
+    assert f"<f>{formula}</f><v />" in text
+    parts[sheet] = text.replace(f"<f>{formula}</f><v />", f"<f>{formula}</f><v>{result}</v>").encode()
+    with zipfile.ZipFile(path, "w") as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+
+
+def test_clerk_typed_values_are_read_as_numbers(demo, tmp_path):
+    """1,234 typed as text, full-width digits, spaces around a number, an integer row code — all fine."""
+    beds = stored(demo, "BEDS_ACTUAL", COUNTY, "2024")
+    approved = stored(demo, "BEDS_APPROVED", COUNTY, "2024")
+    nurses = stored(demo, "NURSES", COUNTY, "2024")
+
+    def code_as_number(ws, number_row):
+        for r in range(number_row + 1, ws.max_row + 1):
+            if ws.cell(r, 2).value == "04.3":
+                ws.cell(r, 2).value = 4.3  # Excel turned the text code into a number
+
+    edited = edit(
+        exported(demo, tmp_path),
+        {("03", "1"): "4,123", ("02", "1"): "３８００", ("04.3", "1"): f" {nurses + 1} "},
+        tmp_path / "typed.xlsx",
+        tweak=code_as_number,
+    )
+    plan = read_return_file(demo, edited)
+    assert {(c.row_code, c.old, c.new) for c in plan.changes} == {
+        ("03", beds, 4123),
+        ("02", approved, 3800),
+        ("04.3", nurses, nurses + 1),
+    }
+
+
+def test_formula_cells_use_the_saved_result_or_are_refused(demo, tmp_path):
+    path = exported(demo, tmp_path)
+    without = edit(path, {("03", "1"): "=4000+123"}, tmp_path / "formula.xlsx")
+    (problem,) = _refused(demo, without)  # never taken for an empty cell
+    assert "单元格 D" in problem and "（03 实有床位，本年）" in problem
+    assert "是公式“=4000+123”" in problem and "没有保存计算结果" in problem
+
+    saved = edit(path, {("03", "1"): "=4000+123"}, tmp_path / "saved.xlsx")
+    _with_saved_result(saved, "4000+123", "4123")  # as Excel or WPS saves it
+    (change,) = read_return_file(demo, saved).changes
+    assert (change.row_code, change.new) == ("03", 4123)
+
+
+def test_logical_and_date_cells_are_not_numbers(demo, tmp_path):
+    import datetime
+
+    edited = edit(
+        exported(demo, tmp_path),
+        {("03", "1"): True, ("02", "1"): datetime.datetime(2024, 1, 5)},
+        tmp_path / "types.xlsx",
+    )
+    text = "\n".join(_refused(demo, edited))
+    assert "（03 实有床位，本年）：“TRUE”是逻辑值，不是数字" in text
+    assert "（02 编制床位，本年）" in text and "是日期或时间，不是数字" in text
+
+
+def test_empty_and_other_period_cells_are_named_and_left_alone(demo, tmp_path):
+    """An empty value cell means "not reported in this file": the stored value stays; 上年同期 is never
+    imported, and an edit there is named, not silently dropped."""
+    old = stored(demo, "BEDS_ACTUAL", COUNTY, "2024")
+    edited = edit(exported(demo, tmp_path), {("03", "1"): None, ("03", "2"): 1}, tmp_path / "blank.xlsx")
+    before = all_values(demo)
+    plan = read_return_file(demo, edited)
+    assert plan.changes == ()
+    notes = "\n".join(plan.notes)
+    assert "有 1 个单元格为空：D" in notes and "（03）" in notes and "不会删除" in notes
+    assert "上年同期" in notes and "E" in notes and "（03 上年同期）" in notes
+    assert all_values(demo) == before and stored(demo, "BEDS_ACTUAL", COUNTY, "2024") == old
+
+
+def test_empty_and_foreign_files_are_refused_with_their_reason(demo, tmp_path):
+    empty = tmp_path / "empty.xlsx"
+    empty.write_bytes(b"")
+    with pytest.raises(ReturnError, match="空文件（0 字节）"):
+        read_return_file(demo, empty)
+    with pytest.raises(ReturnError, match="是文件夹"):
+        read_return_file(demo, tmp_path)
+    pdf = tmp_path / "scan.xlsx"
+    pdf.write_bytes(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+    with pytest.raises(ReturnError, match="不是有效的 Excel 工作簿"):
+        read_return_file(demo, pdf)

@@ -196,3 +196,82 @@ def test_empty_database_shows_a_message_not_an_error(db_path, qtbot, _bundled_fo
     finally:
         runner.shutdown()
         conn.close()
+
+
+def test_a_broken_template_file_is_named_and_the_others_still_work(demo_path, qtbot, _bundled_font, tmp_path,
+                                                                   monkeypatch):  # fmt: skip
+    import shutil
+
+    from desktop.core import paths
+
+    folder = tmp_path / "report_templates"
+    shutil.copytree(paths.templates_dir(), folder)
+    text = (folder / "key-projects.toml").read_text(encoding="utf-8")
+    (folder / "key-projects.toml").write_text(text + "\n[page\n", "utf-8")  # an unclosed table header
+    monkeypatch.setattr(paths, "templates_dir", lambda: folder)
+    conn = connect(demo_path)
+    runner = TaskRunner(demo_path)
+    try:
+        page = ReturnsPage(conn, demo_path, runner)
+        qtbot.addWidget(page)
+        assert runner.wait_idle()
+        assert page.template_combo.count() == 3  # the three good returns are still offered
+        assert page.preview_model.rowCount() == 26 and page.xlsx_button.isEnabled()
+        warning = page.warning_label.text()
+        assert not page.warning_label.isHidden() and "key-projects.toml" in warning and "第" in warning
+    finally:
+        runner.shutdown()
+        conn.close()
+
+
+def test_signer_line_shows_the_names_the_workflow_recorded(page, qtbot):
+    from desktop.ops import workflow
+
+    unsigned = page.signers_label.text()
+    assert (
+        "自动填入" in unsigned and "报出日期：（空）" in unsigned
+    )  # nobody has signed the demo's 2024 return
+    key = dict(data_set_code="ZY-02", org_unit_code="370725", period="2024")
+    workflow.submit(page._conn, **key, user="王小红", contact_phone="0536-6212345")
+    workflow.review(page._conn, **key, user="李建国")
+    workflow.approve(page._conn, **key, user="张伟")
+    page.refresh(OpChanges(returns=True))
+    _wait(page)
+    text = page.signers_label.text()
+    for expected in (
+        "单位负责人：张伟",
+        "统计负责人：李建国",
+        "填表人：王小红",
+        "0536-6212345",
+        "报出日期：20",
+    ):
+        assert expected in text, text
+    with qtbot.waitSignal(page.preview_shown, timeout=10000):
+        page.select_template("key-projects")  # generated from the project register, no review workflow
+    assert "手工签署" in page.signers_label.text()
+
+
+def test_import_dialog_shows_every_note_in_full(page, qtbot, tmp_path):
+    """Cells left empty, an edited 上年同期 and an edited computed row are named above the diff; the summary
+    is tall enough for all of them (it used to be cut off at the dialog's edge)."""
+    target = tmp_path / "mixed.xlsx"
+    with qtbot.waitSignal(page.exported, timeout=10000):
+        page.export_to(target)
+    page.message_box.close()
+    wb = openpyxl.load_workbook(target)
+    ws = wb.active
+    rows = {ws.cell(r, 2).value: r for r in range(1, ws.max_row + 1)}
+    ws.cell(rows["03"], 4).value = 4100
+    ws.cell(rows["02"], 4).value = None
+    ws.cell(rows["04"], 5).value = 1
+    ws.cell(rows["08"], 4).value = 9.99
+    wb.save(target)
+    with qtbot.waitSignal(page.import_planned, timeout=10000):
+        page.import_from(target)
+    dialog = page.import_dialog
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    text = dialog.summary.text()
+    assert f"D{rows['02']}（02）" in text and "上年同期" in text and f"D{rows['08']}（08 本年）" in text
+    assert dialog.summary.height() >= dialog.summary.heightForWidth(dialog.summary.width())
+    dialog.reject()

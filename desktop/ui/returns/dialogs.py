@@ -182,7 +182,11 @@ class ImportReturnDialog(QDialog):
         layout.addWidget(hint)
         layout.addWidget(buttons)
         width = self.fontMetrics().horizontalAdvance("中") * 56
-        self.resize(width, self.fontMetrics().height() * (12 + min(count, 14)))
+        # Room for every line of the summary (its notes name cells that will not be written) on top of the
+        # table, so a long note is never cut off at the dialog's edge.
+        summary_height = summary.heightForWidth(width - 24)
+        self.resize(width, summary_height + self.fontMetrics().height() * (10 + min(count, 14)))
+        self.summary = summary
 
 
 def export_done_box(parent: QWidget, result: ExportResult) -> QMessageBox:

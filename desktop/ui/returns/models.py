@@ -50,7 +50,8 @@ class ReturnPreviewModel(QAbstractTableModel):
         self.beginResetModel()
         self._filled = filled
         self._flagged = set()
-        if filled is not None and filled.template.layout == "rows":
+        # Row codes (rows layout) and unit codes (by-unit layout) name the rows a failed check is about.
+        if filled is not None and filled.template.layout in ("rows", "units"):
             for check in filled.failed_checks:
                 self._flagged.update(check.row_codes)
         self.endResetModel()

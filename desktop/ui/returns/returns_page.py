@@ -94,6 +94,7 @@ class ReturnsPage(QWidget):
         self._db_path = Path(db_path)
         self._runner = runner
         self._templates: dict[str, ReturnTemplate] = {}
+        self._template_problems: list[str] = []  # template files left out, named above every return
         self._units: dict[int, OrgUnit] = {}
         self._latest = LatestRun(runner, self.recompute)
         self._last_dir = Path(
@@ -149,6 +150,11 @@ class ReturnsPage(QWidget):
         self.identity_label.setStyleSheet(_MUTED_STYLE)
         self.identity_label.setWordWrap(True)
         self.identity_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        # The signer footer as it will print, so the statistician sees whose names go on the return.
+        self.signers_label = QLabel()
+        self.signers_label.setStyleSheet(_MUTED_STYLE)
+        self.signers_label.setWordWrap(True)
+        self.signers_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
         self.preview = QTableView()
         self.preview.setModel(self.preview_model)
@@ -218,6 +224,7 @@ class ReturnsPage(QWidget):
         layout.addWidget(self.title_label)
         layout.addWidget(self.identity_label)
         layout.addWidget(self.splitter, 1)
+        layout.addWidget(self.signers_label)
         layout.addLayout(buttons)
         self._set_actions_enabled(False)
 
@@ -264,11 +271,13 @@ class ReturnsPage(QWidget):
 
     def _fill_templates(self) -> None:
         keep = self.template_combo.currentData()
+        self._template_problems = []
         try:
-            templates = list_templates()
+            # A broken template file is left out (and named), so the other returns can still be filed.
+            templates = list_templates(problems=self._template_problems)
         except ReturnError as exc:
             templates = []
-            self._show_warning(exc.message)
+            self._template_problems.append(exc.message)
         self._templates = {t.id: t for t in templates}
         with QSignalBlocker(self.template_combo):
             self.template_combo.clear()
@@ -323,6 +332,8 @@ class ReturnsPage(QWidget):
             self._set_actions_enabled(False)
             if template is not None and unit is None:
                 self._show_warning(tr("数据库中没有填报“{0}”的单位。").format(template.title))
+            elif self._template_problems:
+                self._show_warning("")
             return
 
         def task(conn: sqlite3.Connection, progress) -> FilledReturn:
@@ -335,6 +346,7 @@ class ReturnsPage(QWidget):
     def _fill_failed(self, error: BaseException) -> None:
         if not isinstance(error, ReturnError):
             raise error
+        self.signers_label.clear()
         self.preview_model.load(None)
         self.checks_model.load([])
         self._set_actions_enabled(False)
@@ -343,7 +355,7 @@ class ReturnsPage(QWidget):
     def _show(self, filled: FilledReturn) -> None:
         self.preview_model.load(filled)
         self.checks_model.load(filled.checks)
-        if filled.warnings:
+        if filled.warnings or self._template_problems:
             self._show_warning("\n".join(filled.warnings))
         else:
             self.warning_label.hide()
@@ -358,6 +370,7 @@ class ReturnsPage(QWidget):
                 format_valid_until(identity.valid_until),
             )
         )
+        self.signers_label.setText(signers_text(filled))
         self._update_checks_label(filled)
         self._fit_columns()
         self._set_actions_enabled(True)
@@ -405,7 +418,7 @@ class ReturnsPage(QWidget):
         self.preview.resizeRowsToContents()
 
     def _show_warning(self, text: str) -> None:
-        self.warning_label.setText(text)
+        self.warning_label.setText("\n".join(line for line in (text, *self._template_problems) if line))
         self.warning_label.show()
 
     def _set_actions_enabled(self, enabled: bool) -> None:
@@ -554,3 +567,20 @@ class ReturnsPage(QWidget):
                 self._announce(changes)
 
         return self._runner.run(task, title=tr("保存表头设置"), on_done=done, on_error=self._action_failed)
+
+
+def signers_text(filled: FilledReturn) -> str:
+    """The signer footer in one line: the names the review workflow recorded, or why the lines are blank."""
+    if filled.data_set_id is None:
+        return tr("签署栏：本表不经审核流程，导出后打印，由单位负责人、统计负责人、填表人手工签署。")
+    values = filled.signer_values()
+    # An unsigned 报出日期 prints as a blank “　年　月　日” for the pen; on screen it is simply empty.
+    shown = {
+        k: v.strip() if any(ch.isalnum() and ch not in "年月日" for ch in v) else ""
+        for k, v in values.items()
+    }
+    parts = [f"{label}：{shown[label] or tr('（空）')}" for label in values]
+    text = tr("签署栏：") + "　".join(parts)
+    if not any(shown[label] for label in ("单位负责人", "统计负责人", "填表人")):
+        text += tr("。在“数据填报”中提交、审核、批准后自动填入。")
+    return text
