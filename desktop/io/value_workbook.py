@@ -38,13 +38,15 @@ Each sheet is recognised as one of two layouts by its header row (among its firs
 In both layouts a row whose value cell is empty is skipped and counted (an import never deletes a value), and
 sheets that are neither (a 说明 sheet) are listed as skipped. Excel's own conversions are undone where they are
 unambiguous: a code typed as a number (370725, 1) is read as its digits, a period typed ``2024-03`` that Excel
-turned into a date is read as the month 2024-03, and a date value is read as ``YYYY-MM-DD``.
+turned into a date is read as the month 2024-03, a date value is read as ``YYYY-MM-DD``, a number in a percent
+cell as the percentage shown (``28.5%``, not 0.285) and a formula as its saved result. What cannot be read
+safely is a problem, never a silent blank: a formula saved without its result, a number on a form row with no
+row code (a merged code cell). The file is read by what it is (desktop.io.value_sources), not by its name.
 """
 
 from __future__ import annotations
 
 import csv
-import io
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -52,6 +54,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
+
+from desktop.io.value_sources import WorkbookError, content_kind, csv_rows, xlsx_sheets
+from desktop.io.value_sources import detect_encoding as detect_encoding  # re-exported for callers
 
 LONG = "long"
 FORM = "form"
@@ -103,15 +108,6 @@ _BRACKETED = re.compile(r"[（(\[【][^）)\]】]*[）)\]】]")
 _LABEL_VALUE = re.compile(r"^\s*([^:：]{1,20}?)\s*[:：]\s*(.*?)\s*$")
 
 ProgressFn = Callable[[int, str], None]
-
-
-class WorkbookError(Exception):
-    """The file as a whole cannot be read; .message is Chinese and names the file."""
-
-    def __init__(self, message: str, path: Path | str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.path = Path(path) if path is not None else None
 
 
 @dataclass(frozen=True)
@@ -278,73 +274,9 @@ def _at(row: Sequence[Any], index: int | None) -> Any:
 # --- reading the file ----------------------------------------------------------------------------------
 
 
-def detect_encoding(data: bytes) -> str:
-    """'utf-8-sig' (BOM), 'utf-8', or 'gbk' (read as gb18030, its superset). Raises WorkbookError otherwise."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        return "utf-8-sig"
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return "utf-16"
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    else:
-        return "utf-8"
-    try:
-        data.decode("gb18030")
-    except UnicodeDecodeError as exc:
-        raise WorkbookError("无法识别文件的文字编码（既不是 UTF-8 也不是 GBK）。") from exc
-    return "gbk"
-
-
-def _csv_rows(path: Path) -> tuple[str, list[list[str]]]:
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise WorkbookError(f"无法读取文件“{path.name}”：{exc.strerror or exc}", path) from exc
-    try:
-        encoding = detect_encoding(data)
-    except WorkbookError as exc:
-        raise WorkbookError(
-            f"文件“{path.name}”：{exc.message}请另存为 UTF-8 或 GBK 编码的 CSV。", path
-        ) from exc
-    text = data.decode("gb18030" if encoding == "gbk" else encoding)
-    first_line = text.split("\n", 1)[0]
-    # Excel's "Unicode text" export is tab separated; everything else a clerk makes is comma separated.
-    delimiter = "\t" if first_line.count("\t") > first_line.count(",") else ","
-    try:
-        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-    except csv.Error as exc:
-        raise WorkbookError(f"文件“{path.name}”不是有效的 CSV：{exc}", path) from exc
-    return encoding, rows
-
-
-def _xlsx_sheets(path: Path) -> Iterator[tuple[str, Iterator[Sequence[Any]]]]:
-    import zipfile
-
-    import openpyxl
-    from openpyxl.utils.exceptions import InvalidFileException
-
-    try:
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError) as exc:
-        raise WorkbookError(
-            f"文件“{path.name}”不是有效的 Excel 工作簿（.xlsx），可能已损坏或设置了打开密码。", path
-        ) from exc
-    except OSError as exc:
-        raise WorkbookError(f"无法读取文件“{path.name}”：{exc.strerror or exc}", path) from exc
-    try:
-        for sheet in workbook.worksheets:
-            # Some programs write a wrong sheet size; forget it and read every row there is.
-            if hasattr(sheet, "reset_dimensions"):
-                sheet.reset_dimensions()
-            yield sheet.title, sheet.iter_rows(min_row=1, values_only=True)
-    finally:
-        workbook.close()
-
-
 def read_value_file(path: Path | str, on_progress: ProgressFn | None = None) -> ValueFile:
-    """Read every sheet of path (.xlsx/.xlsm or .csv/.txt) and recognise its layout.
+    """Read every sheet of path (an .xlsx/.xlsm workbook or .csv/.txt text, whatever the name says; a text
+    table named .xls is read too) and recognise its layout.
 
     on_progress(rows_done, sheet_name) is called every few hundred rows; it may raise to stop the reading.
     Raises WorkbookError when the file cannot be read at all; problems inside it are returned.
@@ -353,23 +285,38 @@ def read_value_file(path: Path | str, on_progress: ProgressFn | None = None) -> 
     suffix = path.suffix.lower()
     if not path.exists():
         raise WorkbookError(f"找不到文件“{path}”。", path)
-    if suffix in (".xls", ".et", ".ods"):
+    if suffix not in (".xlsx", ".xlsm", ".xls", ".et", ".csv", ".txt"):
+        raise WorkbookError(f"无法导入“{path.name}”：只支持 .xlsx 工作簿和 .csv 文件。", path)
+    # Read by content, not by name: a workbook renamed .txt, or a text table saved as .xls, is read as it is.
+    content = content_kind(path)
+    if content == "ole2":
         raise WorkbookError(
-            f"不支持“{suffix}”格式的文件“{path.name}”：请在 Excel 或 WPS 中另存为 .xlsx 工作簿或 CSV 后再导入。",
+            f"文件“{path.name}”是旧版 Excel（.xls）或 WPS（.et）格式，或设置了打开密码：请在 Excel 或 WPS 中"
+            "打开，另存为 .xlsx 工作簿（不设密码）或 CSV 后再导入。",
             path,
         )
+    if content == "html":
+        raise WorkbookError(
+            f"文件“{path.name}”是网页（HTML/XML）格式的表格，不是真正的 Excel 工作簿：请在 Excel 或 WPS 中打开，"
+            "另存为 .xlsx 工作簿或 CSV 后再导入。",
+            path,
+        )
+    if content == "text" and suffix in (".xlsx", ".xlsm"):
+        raise WorkbookError(
+            f"文件“{path.name}”不是有效的 Excel 工作簿（.xlsx），可能已损坏或设置了打开密码。", path
+        )
     reader = _Reader(on_progress)
-    if suffix in (".csv", ".txt"):
-        encoding, rows = _csv_rows(path)
+    if content == "text":
+        encoding, rows = csv_rows(path)
         reader.read_sheet(path.stem, iter(rows))
         kind = "csv"
-    elif suffix in (".xlsx", ".xlsm"):
-        encoding = None
-        for name, rows in _xlsx_sheets(path):
-            reader.read_sheet(name, rows)
-        kind = "xlsx"
     else:
-        raise WorkbookError(f"无法导入“{path.name}”：只支持 .xlsx 工作簿和 .csv 文件。", path)
+        encoding = None
+        for name, rows in xlsx_sheets(path):
+            reader.read_sheet(name, rows)
+        if reader.blank_cells:
+            _find_uncalculated_formulas(path, reader)
+        kind = "xlsx"
     if not any(s.layout in (LONG, FORM) for s in reader.sheets) and not reader.problems:
         first = reader.sheets[0].name if reader.sheets else path.stem
         reader.problems.append(
@@ -384,6 +331,37 @@ def read_value_file(path: Path | str, on_progress: ProgressFn | None = None) -> 
     return ValueFile(path, kind, encoding, reader.sheets, reader.records, reader.problems, reader.rows_read)
 
 
+def _find_uncalculated_formulas(path: Path, reader: _Reader) -> None:
+    """Empty value cells that hold a formula Excel never calculated (files made by other programs store the
+    formula without its result): they are errors, not blanks to skip, or the numbers would silently be lost."""
+    for name, rows in xlsx_sheets(path, formulas=True):
+        wanted = reader.blank_cells.get(name)
+        if not wanted:
+            continue
+        last = max(wanted)
+        for number, row in enumerate(rows, start=1):
+            if number > last:
+                break
+            reader._tick(name)  # a second read of the sheet: keep the progress moving and Cancel possible
+            column = wanted.get(number)
+            raw = _at(row, column)
+            # =IF(B2="","",…) is blank on purpose, and Excel saves its empty result just like no result.
+            if column is None or not (isinstance(raw, str) and raw.startswith("=")) or '""' in raw:
+                continue
+            layout = next(s for s in reader.sheets if s.name == name)
+            layout.blank_values -= 1
+            reader.problems.append(
+                Problem(
+                    name,
+                    number,
+                    F_VALUE,
+                    f"单元格是公式“{raw[:40]}”，但文件里没有保存它的计算结果：请在 Excel 或 WPS 中打开此文件，"
+                    "保存后再导入",
+                    f"{column_letter(column)}{number}",
+                )
+            )
+
+
 class _Reader:
     def __init__(self, on_progress: ProgressFn | None) -> None:
         self.on_progress = on_progress
@@ -391,6 +369,7 @@ class _Reader:
         self.records: list[RawRecord] = []
         self.problems: list[Problem] = []
         self.rows_read = 0
+        self.blank_cells: dict[str, dict[int, int]] = {}  # sheet -> {row: value column} of empty values
         self._done = 0
 
     def _tick(self, sheet: str) -> None:
@@ -497,6 +476,15 @@ class _Reader:
     def _form_row(self, layout: SheetLayout, number: int, row: Sequence[Any]) -> None:
         row_code = code_text(_at(row, layout.columns[F_ROW]))
         if row_code is None:
+            value = value_cell(_at(row, layout.columns[F_VALUE]))
+            if value is not None and any(ch.isdigit() for ch in str(value)):
+                # A number with no row code (often under a merged code cell): say so rather than drop it.
+                cell = f"{column_letter(layout.columns[F_ROW])}{number}"
+                message = (
+                    f"这一行填了数值“{value}”，但代码列（{cell}）是空的，无法确定是报表的哪一行；"
+                    "如果代码是合并单元格，请取消合并并在每一行填写代码"
+                )
+                self.problems.append(Problem(layout.name, number, F_ROW, message, cell))
             return  # a heading ("一、床位") or a note under the table
         self._keep(
             layout,
@@ -524,6 +512,7 @@ class _Reader:
         value = value_cell(_at(row, layout.columns[F_VALUE]))
         if value is None:
             layout.blank_values += 1
+            self.blank_cells.setdefault(layout.name, {})[number] = layout.columns[F_VALUE]
             return
         layout.records += 1
         self.records.append(

@@ -296,20 +296,22 @@ def explain(
     """Store (or, with empty text, remove) the 审核说明 for a failed 'explain' rule of one return.
 
     Refused with CheckError when the rule is unknown or blocking (a blocking failure must be fixed, not
-    explained), when the user is not named, or when the return is no longer a draft (the explanation was
-    signed with it).
+    explained; a blocking rule that cannot be read counts as 'explain'), when the user is not named, or when
+    the return is no longer a draft (the explanation was signed with it).
     """
     key = resolve_return(conn, data_set_code, org_unit_code, period)
     rule = store_checks.get_check_rule(conn, key.data_set.id, rule_code)
     if rule is None:
         raise CheckError(f"报表“{key.data_set.name}”没有审核规则“{rule_code}”")
-    if rule.severity == "blocking":
+    if rule.severity == "blocking" and _readable(conn, key.data_set.id, rule.expression):
+        # A broken rule is shown as 'explain' (see _relation_results), so it can be explained like one;
+        # otherwise it would stand in the way of submission with no way past it.
         raise CheckError(f"规则“{rule.message}”不能以说明代替，请修改数据使其通过")
     if not user or not user.strip():
         raise CheckError("请填写说明人姓名")
     state = workflow.get_return_state(conn, key.data_set.id, key.unit.id, key.period_code)
     if state.locked:
-        raise CheckError(f"报表已{state.state_zh}，审核说明不能再修改；如需修改请先退回")
+        raise CheckError(f"报表{state.state_zh}，审核说明不能再修改；如需修改请先退回")
     cleaned = text.strip() if text else None
     with atomic(conn):
         changed = store_checks.set_explanation(
@@ -334,7 +336,11 @@ def check_expression(conn: sqlite3.Connection, data_set_id: int, expression: str
     known = {r.row_code for r in elements.list_data_set_rows(conn, data_set_id) if r.element_id is not None}
     unknown = parsed.unknown_codes(known)
     if unknown:
-        raise RuleSyntaxError(f"本表没有第 {'、'.join(unknown)} 行")
+        hint = ""
+        if any(code[0] in "123456789" for code in unknown):  # row codes are written 01, 02 …
+            # "02×1.25" reads 1.25 as a row code (forms number rows 1, 2 … 10): multipliers are percentages.
+            hint = "（若是倍数或系数，请写成百分数，如 ×1.25 写作 ×125%，×2 写作 ×200%）"
+        raise RuleSyntaxError(f"本表没有第 {'、'.join(unknown)} 行{hint}")
     return parsed
 
 
@@ -398,6 +404,14 @@ def _load_form_rules(conn: sqlite3.Connection, file_name: str, code: str, rules:
             sort_order=order,
         )
     return len(rules)
+
+
+def _readable(conn: sqlite3.Connection, data_set_id: int, expression: str) -> bool:
+    try:
+        check_expression(conn, data_set_id, expression)
+    except RuleSyntaxError:
+        return False
+    return True
 
 
 def open_problems(results: Iterable[CheckResult]) -> list[CheckResult]:

@@ -41,6 +41,8 @@ CHANGED = "changed"
 UNCHANGED = "unchanged"
 KIND_LABELS = {NEW: "新增", CHANGED: "修改", UNCHANGED: "未变"}
 _STEP = 250
+# A code merged over several rows is read only on its first row: the commonest cause of an empty code cell.
+_MERGED_HINT = "（如果是合并单元格，请取消合并并在每一行都填写）"
 
 
 class ImportRefused(Exception):
@@ -292,6 +294,9 @@ def preview_import(
     )
     checking = _progress_slice(progress, 0.6, 1.0, "正在核对单位、数据项和数值…")
     _Checker(_Context(conn), preview, unit_code, period).run(parsed.records, checking)
+    # Listed top to bottom, as the clerk will correct the file (reading and checking find them in two passes).
+    order = {s.name: i for i, s in enumerate(parsed.sheets)}
+    preview.errors.sort(key=lambda e: (order.get(e.sheet, len(order)), e.row or 0))
     if progress is not None:
         progress.report(1.0, preview.summary())
     return preview
@@ -333,19 +338,19 @@ class _Checker:
     def long_record(self, record: vw.RawRecord) -> None:
         unit = element = period = None
         if record.unit_code is None:
-            self.error(record, vw.F_UNIT, "单位代码为空")
+            self.error(record, vw.F_UNIT, "单位代码为空" + _MERGED_HINT)
         else:
             unit = self.ctx.unit(record.unit_code)
             if unit is None:
                 self.error(record, vw.F_UNIT, f"未知的单位代码“{record.unit_code}”")
         if record.element_code is None:
-            self.error(record, vw.F_ELEMENT, "数据项代码为空")
+            self.error(record, vw.F_ELEMENT, "数据项代码为空" + _MERGED_HINT)
         else:
             element = self.ctx.elements.get(_norm_code(record.element_code))
             if element is None:
                 self.error(record, vw.F_ELEMENT, f"未知的数据项代码“{record.element_code}”")
         if record.period is None:
-            self.error(record, vw.F_PERIOD, "报告期为空")
+            self.error(record, vw.F_PERIOD, "报告期为空" + _MERGED_HINT)
         else:
             try:
                 period = parse_period(record.period)

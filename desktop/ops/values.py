@@ -88,7 +88,8 @@ def locked_message(lock: workflow.LockingReturn, element_name: str, period_code:
             "如需更正，请由统计负责人退回后再改"
         )
     return (
-        f"“{lock.data_set_name}”{label}已{workflow.STATE_NAMES_ZH[lock.state]}，“{element_name}”不能修改；"
+        # STATE_NAMES_ZH already says 已 (已提交, 已审核).
+        f"“{lock.data_set_name}”{label}{workflow.STATE_NAMES_ZH[lock.state]}，“{element_name}”不能修改；"
         "如需更正，请先退回修改"
     )
 

@@ -202,6 +202,111 @@ def test_unreadable_files_raise_clear_messages(tmp_path):
         vw.read_value_file(other)
 
 
+HEADER = ["单位代码", "数据项代码", "报告期", "数值"]
+
+
+def test_what_a_file_is_decides_how_it_is_read_not_its_name(tmp_path):
+    workbook = _xlsx(tmp_path / "real.xlsx", {"数据": [HEADER, ["370725", "POP_65", "2024", 120800]]})
+    for name in ("renamed.txt", "renamed.csv", "renamed.xls"):  # a workbook whose name was changed
+        (tmp_path / name).write_bytes(workbook.read_bytes())
+        result = vw.read_value_file(tmp_path / name)
+        assert result.kind == "xlsx" and [r.value for r in result.records] == [120800]
+    # A web system's "xls" that is really tab-separated text.
+    text = tmp_path / "export.xls"
+    text.write_text("单位代码\t数据项代码\t报告期\t数值\n370725\tPOP_65\t2024\t120800\n", encoding="gbk")
+    assert [r.value for r in vw.read_value_file(text).records] == ["120800"]
+    html = tmp_path / "web.xls"
+    html.write_text("<html><body><table><tr><td>单位代码</td></tr></table></body></html>", encoding="utf-8")
+    with pytest.raises(vw.WorkbookError, match="网页"):
+        vw.read_value_file(html)
+    protected = tmp_path / "protected.xlsx"  # an .xlsx with an opening password is an OLE2 file
+    protected.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600))
+    with pytest.raises(vw.WorkbookError, match=r"旧版 Excel.*打开密码"):
+        vw.read_value_file(protected)
+    for name in ("empty.csv", "empty.xlsx"):
+        (tmp_path / name).write_bytes(b"")
+        with pytest.raises(vw.WorkbookError, match="空文件（0 字节）"):
+            vw.read_value_file(tmp_path / name)
+
+
+def _patch(path, replacements: dict[str, str]):
+    """Edit the first sheet's XML, to write what Excel writes and openpyxl cannot (formula results, 17 digits)."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    xml = parts["xl/worksheets/sheet1.xml"].decode()
+    for old, new in replacements.items():
+        assert old in xml
+        xml = xml.replace(old, new)
+    parts["xl/worksheets/sheet1.xml"] = xml.encode()
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    return path
+
+
+def test_percent_cells_are_read_as_shown_and_float_noise_is_cut(tmp_path):
+    path = tmp_path / "rates.xlsx"
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(HEADER)
+    sheet.append(["370725", "IND_HEALTH_LITERACY", "2024", 0.285])
+    sheet.append(["370725", "IND_EHR_USE_RATE", "2024", 1])
+    sheet.append(["370725", "POP_65", "2024", 1430.5])
+    sheet["D2"].number_format = "0.0%"
+    sheet["D3"].number_format = "0%"
+    workbook.save(path)
+    _patch(path, {">1430.5<": ">1430.0000000000002<"})  # what Excel stores for =1300*1.1
+    assert [r.value for r in vw.read_value_file(path).records] == ["28.5%", "100%", 1430.0]
+
+
+def _with_formulas(path, cached: dict[str, str]):
+    """A workbook whose value cells hold formulas; `cached` gives the results Excel would have saved."""
+    rows = [
+        HEADER,
+        ["370725", "POP_65", "2024", "=1000+300"],
+        ["370725", "POP_RESIDENT", "2024", "=B9"],
+        ["370725", "POP_ADULT", "2024", '=IF(B9="","",B9)'],  # blank on purpose: skipped, not an error
+    ]
+    _xlsx(path, {"数据": rows})
+    return _patch(path, {f"<f>{f}</f><v />": f"<f>{f}</f><v>{v}</v>" for f, v in cached.items()})
+
+
+def test_formulas_give_their_results_and_an_uncalculated_one_is_a_problem(tmp_path):
+    saved = vw.read_value_file(_with_formulas(tmp_path / "saved.xlsx", {"1000+300": "1300", "B9": "604000"}))
+    assert [r.value for r in saved.records] == [1300, 604000] and saved.problems == []
+    # Written by a program that stores formulas without results: the value is not blank, it is unknown.
+    result = vw.read_value_file(_with_formulas(tmp_path / "raw.xlsx", {"B9": "604000"}))
+    assert [r.value for r in result.records] == [604000]
+    assert result.blank_values == 1  # the =IF(…,"",…) row
+    (problem,) = result.problems
+    assert (problem.sheet, problem.row, problem.field, problem.cell) == ("数据", 2, vw.F_VALUE, "D2")
+    assert "公式“=1000+300”" in problem.message and "保存后再导入" in problem.message
+
+
+def test_form_layout_a_number_without_a_row_code_is_a_problem(tmp_path):
+    # 03 written once in a code cell merged over two rows: the second row's number has no code.
+    path = tmp_path / "merged.xlsx"
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "ZY-01"
+    for row in (
+        ["代码", "指标名称", "本期"],
+        [None, "一、床位", None],
+        ["03", "卫生技术人员", 2008],
+        [None, "执业医师", 640],
+    ):
+        sheet.append(row)
+    sheet.merge_cells("A3:A4")
+    workbook.save(path)
+    result = vw.read_value_file(path)
+    assert [r.value for r in result.records] == [2008]
+    (problem,) = result.problems
+    assert (problem.row, problem.field, problem.cell) == (4, vw.F_ROW, "A4")
+    assert "“640”" in problem.message and "合并单元格" in problem.message
+
+
 def test_progress_is_reported_and_can_stop_the_reading(tmp_path):
     rows = [("370725", "POP_RESIDENT", str(2000 + i % 50), i) for i in range(1200)]
     path = vw.write_long_workbook(tmp_path / "big.xlsx", rows)

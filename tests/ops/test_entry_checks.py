@@ -140,6 +140,10 @@ def test_loading_rules_replaces_a_forms_rules(demo, tmp_path):
     ("rule", "fragment"),
     [
         ({"code": "X1", "expression": "01 ≥ 09", "message": "m", "severity": "blocking"}, "本表没有第 09 行"),
+        (
+            {"code": "X1", "expression": "01.1 ≤ 01 × 1.25", "message": "m", "severity": "blocking"},
+            "本表没有第 1.25 行（若是倍数或系数，请写成百分数，如 ×1.25 写作 ×125%",
+        ),
         ({"code": "X1", "expression": "01 ≥", "message": "m", "severity": "blocking"}, "公式不完整"),
         ({"code": "X1", "expression": "01 ≥ 02", "message": "m", "severity": "warn"}, "severity 应为"),
         ({"code": "X1", "expression": "01 ≥ 02", "message": "", "severity": "blocking"}, "缺少提示信息"),
@@ -163,3 +167,8 @@ def test_a_broken_rule_in_the_database_is_shown_not_dropped(demo):
     )
     bad = _by_code(run_checks(demo, data_set_code="ZY-03", org_unit_code=VILLAGE, period="2023"))["BAD"]
     assert not bad.passed and bad.severity == "explain" and "审核公式有误" in bad.detail
+    # Shown as 'explain', it can be explained like one, or nobody could ever submit the return.
+    explain(demo, data_set_code="ZY-03", org_unit_code=VILLAGE, period="2023", rule_code="BAD",
+            text="审核公式有误，已报县统计负责人修正", user="赵敏")  # fmt: skip
+    bad = _by_code(run_checks(demo, data_set_code="ZY-03", org_unit_code=VILLAGE, period="2023"))["BAD"]
+    assert bad.explanation and not bad.open

@@ -179,7 +179,7 @@ def test_every_error_names_sheet_row_field_and_cell(demo, tmp_path):
     assert "必须是整数" in messages[4]
     assert "与工作表“数据”第 2 行重复" in messages[5]
     assert "按年度填报" in messages[6] and "季度" in messages[6]
-    assert messages[7] == "单位代码为空"
+    assert messages[7] == "单位代码为空（如果是合并单元格，请取消合并并在每一行都填写）"
     assert all(e.sheet == "数据" for e in preview.errors)
     assert str(preview.errors[0]) == "工作表“数据”第 3 行（A3），单位代码：未知的单位代码“999999”"
 
@@ -199,6 +199,23 @@ def test_gbk_csv_from_chinese_excel(demo, tmp_path):
     nurses = _stored(demo, "NURSES", "370725101-01", "2025")
     assert (nurses.value, nurses.comment) == (56, "含新招聘")
     assert _stored(demo, "DOC_PRACT", "370725101-01", "2025").value == 1024
+
+
+def test_a_percent_cell_imports_the_percentage_excel_shows(demo, tmp_path):
+    # Typed 28.5% in Excel, the cell holds 0.285: importing 0.285 (0.29 %) would be a wrong number nobody sees.
+    path = tmp_path / "rates.xlsx"
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["单位代码", "数据项代码", "报告期", "数值"])
+    sheet.append(["370725", "IND_HEALTH_LITERACY", "2025", 0.285])
+    sheet.append(["370725", "POP_65", "2025", 1.2])
+    for cell in ("D2", "D3"):
+        sheet[cell].number_format = "0.0%"
+    workbook.save(path)
+    preview = iv.preview_import(demo, path)
+    assert [(c.element_code, c.new_value) for c in preview.changes] == [("IND_HEALTH_LITERACY", 28.5)]
+    (error,) = preview.errors  # a head count in a percent cell is refused, not read as 1.2 people
+    assert error.row == 3 and "“65岁及以上常住人口”必须是整数，不能填“120%”" in error.message
 
 
 def test_unit_by_credit_code_and_lower_case_element(demo, tmp_path):
@@ -279,6 +296,17 @@ def test_form_layout_errors_are_reported_once_per_sheet_or_per_row(demo, tmp_pat
     errors = iv.preview_import(demo, path).errors
     assert [(e.row, e.field, e.cell) for e in errors] == [(4, "代码", "A4"), (5, "数值", "D5")]
     assert "没有代码为“99”的行" in errors[0].message
+
+
+def test_errors_are_listed_top_to_bottom_whichever_pass_found_them(demo, tmp_path):
+    path = _form(
+        tmp_path / "form4.xlsx",
+        "ZY-01",
+        [["单位代码", HOSPITAL], ["报告期", "2025"]],
+        [["01", "编制床位", "张", "很多"], [None, "（合并的代码）", None, 5]],
+    )
+    errors = iv.preview_import(demo, path).errors
+    assert [(e.row, e.field) for e in errors] == [(4, "数值"), (5, "代码")]
 
 
 def test_an_import_never_deletes_and_keeps_stored_comments(demo, tmp_path):

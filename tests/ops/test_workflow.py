@@ -124,8 +124,9 @@ def test_an_approved_return_is_locked_in_ops(demo):
 
 def test_a_submitted_return_is_locked_too(demo):
     submit(demo, **_return(demo), user="李娜", contact_phone="13812345678")
-    with pytest.raises(ValueRefused, match=r"已提交.*请先退回修改"):
+    with pytest.raises(ValueRefused, match=r"已提交.*请先退回修改") as info:
         save_value(demo, element_code="NURSES", org_unit_code=TCM, period="2024", raw="1", user="李娜")
+    assert "2024年已提交，“注册护士”不能修改" in info.value.message  # not 已已提交
 
 
 def test_an_element_shared_by_two_forms_is_locked_by_either(demo):

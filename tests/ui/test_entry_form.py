@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 from key_typing import key_in, press, type_text
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QContextMenuEvent, QGuiApplication
+from PySide6.QtGui import QContextMenuEvent, QGuiApplication, QInputMethodEvent
 from PySide6.QtWidgets import QApplication, QDialogButtonBox
 from sql_reads import audit, stored
 
@@ -108,6 +108,24 @@ def test_typing_overwrites_and_up_moves_back(qtbot, page, demo_conn):
     assert _current_code(page) == "01"
 
 
+def test_typing_on_a_rows_name_goes_into_its_value(qtbot, page, demo_conn):
+    _open(page)
+    page.grid.setCurrentIndex(page.model.index(page.model.row_of_code("01"), FormEntryModel.COL_NAME))
+    key_in(qtbot, page.grid, "1300")  # not swallowed by the table's type-to-search
+    assert stored(demo_conn, "BEDS_APPROVED", HOSPITAL, "2025") == 1300
+    assert _current_code(page) == "02" and page.grid.currentIndex().column() == FormEntryModel.COL_VALUE
+
+
+def test_full_width_digits_committed_by_an_input_method_are_kept(qtbot, page, demo_conn):
+    _open(page)
+    event = QInputMethodEvent("", [])
+    event.setCommitString("１３００")  # a Chinese IME in full-width mode, no composition
+    QApplication.sendEvent(page.grid, event)
+    press(qtbot, page.grid, Qt.Key.Key_Return)
+    assert stored(demo_conn, "BEDS_APPROVED", HOSPITAL, "2025") == 1300
+    assert _current_code(page) == "02"
+
+
 def test_undo_and_redo_go_through_the_database(qtbot, page, demo_conn):
     _open(page)
     key_in(qtbot, page.grid, "1300")
@@ -177,9 +195,38 @@ def test_a_paste_with_a_bad_number_writes_nothing(qtbot, page, demo_conn):
     ] * 3
     assert "“执业医师”必须是整数" in page.message_label.text()
     assert _current_code(page) == "03.1"
+    # Only the refused cell is selected (Ctrl was still down): a Delete now must not clear 03 as well.
+    assert page.grid.selectionModel().selectedIndexes() == [_value_index(page, "03.1")]
     QGuiApplication.clipboard().setText("\n".join(["1"] * 20))
     press(qtbot, page.grid, Qt.Key.Key_V, CTRL)
     assert "没有粘贴" in page.message_label.text()
+
+
+def test_paste_with_full_width_digits_separators_and_blank_lines(qtbot, page, demo_conn):
+    _open(page)
+    _go(page, "03.3")
+    key_in(qtbot, page.grid, "800")
+    _go(page, "03")
+    # Full-width digits and a 千分位 comma as WPS copies them; the copy ran two blank lines past the data.
+    QGuiApplication.clipboard().setText('２，１００\r\n"650"\r\n\r\n\r\n')
+    press(qtbot, page.grid, Qt.Key.Key_V, CTRL)
+    codes = ("HEALTH_TECH", "DOC_PRACT", "DOC_ASSIST", "NURSES")
+    assert [stored(demo_conn, c, HOSPITAL, "2025") for c in codes] == [2100, 650, None, 800]
+    assert "已粘贴 2 个数" in page.message_label.text()
+    # A blank line inside the block clears its cell, as in Excel, and the message says so.
+    QGuiApplication.clipboard().setText("2101\n\n31\n")
+    press(qtbot, page.grid, Qt.Key.Key_V, CTRL)
+    assert [stored(demo_conn, c, HOSPITAL, "2025") for c in codes] == [2101, None, 31, 800]
+    assert "已粘贴 2 个数，清空 1 格" in page.message_label.text()
+
+
+def test_a_paste_of_two_columns_is_refused_not_cut_to_one(qtbot, page, demo_conn):
+    _open(page)
+    _go(page, "03")
+    QGuiApplication.clipboard().setText("2100\t2008\n650\t640\n")
+    press(qtbot, page.grid, Qt.Key.Key_V, CTRL)
+    assert "2 行 × 2 列" in page.message_label.text() and "没有粘贴" in page.message_label.text()
+    assert stored(demo_conn, "HEALTH_TECH", HOSPITAL, "2025") is None
 
 
 def test_problems_panel_lists_failures_and_jumps_to_the_cell(qtbot, page):
@@ -280,6 +327,12 @@ def test_reopen_asks_for_reviewer_and_reason(qtbot, page, demo_conn):
     reason = demo_conn.execute("SELECT actor, reason FROM return_event WHERE action = 'reopen'").fetchone()
     assert tuple(reason) == ("王秀英", "护士数与名册不一致")
     assert _value_index(page, "03").flags() & Qt.ItemFlag.ItemIsEditable
+    # The clerk who has to fix it sees who sent it back and why; the tooltip has the whole history.
+    signers = page.actions_bar.signers_label
+    assert signers.text().startswith("已由 王秀英 于 ") and signers.text().endswith(
+        "退回修改：护士数与名册不一致"
+    )
+    assert "李娜　提交" in signers.toolTip() and "王秀英　退回修改：护士数与名册不一致" in signers.toolTip()
 
 
 def test_history_comment_and_follow_up(qtbot, page, demo_conn):
@@ -347,6 +400,16 @@ def test_a_denominator_offers_its_provenance_and_the_rate_shows_live(qtbot, page
     ).fetchone()
     assert tuple(row) == ("estimate", "18岁及以上常住人口 × 27.5%", "山东省慢性病及其危险因素监测（2018年）")
     assert rate.data() == f"{9376 / expected * 100:.2f}%"
+
+
+def test_a_rate_typed_in_full_width_with_a_percent_sign_is_read(qtbot, page):
+    _open(page, "GW-02", "370725101", "2024")
+    dialog = page.open_provenance(page.model.cell_key(page.model.row_of_code("01")))
+    dialog.rate_edit.setText("２７．５%")  # a clerk's IME in full-width mode
+    assert dialog.problem() is None or "来源" in dialog.problem()
+    assert dialog.estimate() == round(int(dialog.base_edit.text()) * 0.275)
+    assert dialog.choice().formula == "18岁及以上常住人口 × 27.5%"
+    dialog.close()
 
 
 def test_set_org_unit_follows_the_tree(page):

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 from key_typing import key_in, press, type_text
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QDialogButtonBox
 from sql_reads import audit, stored
@@ -72,6 +72,13 @@ def test_keying_across_a_row_with_tab_and_down_the_column_with_enter(qtbot, page
     assert audit(demo_conn, "HEALTH_TECH", CLINICS[1], "2025") == [("insert", None, 4, None)]
 
 
+def test_typing_on_the_unit_name_goes_into_the_first_value(qtbot, page, demo_conn):
+    page.grid.setCurrentIndex(page.model.index(1, ProxyGridModel.COL_UNIT))
+    key_in(qtbot, page.grid, "6", Qt.Key.Key_Tab)
+    assert stored(demo_conn, "HEALTH_TECH", CLINICS[1], "2025") == 6
+    assert page.grid.currentIndex() == _cell(page, CLINICS[1], "01.1")
+
+
 def test_undo_in_the_grid(qtbot, page, demo_conn):
     key_in(qtbot, page.grid, "3", Qt.Key.Key_Tab)
     key_in(qtbot, page.grid, "1", Qt.Key.Key_Tab)
@@ -99,6 +106,62 @@ def test_paste_a_block_copied_from_excel(qtbot, page, demo_conn):
     assert stored(demo_conn, "NURSES", CLINICS[0], "2025") == 1
     press(qtbot, page.grid, Qt.Key.Key_Z, CTRL)
     assert stored(demo_conn, "NURSES", CLINICS[0], "2025") is None
+
+
+def test_blank_lines_and_columns_at_the_end_of_a_paste_clear_nothing(qtbot, page, demo_conn):
+    # 3rd clinic already has its 卫生技术人员; a copy that ran past the data (blank line, trailing tabs) keeps it.
+    page.grid.setCurrentIndex(_cell(page, CLINICS[2], "01"))
+    page.grid.setFocus()
+    key_in(qtbot, page.grid, "4")
+    page.grid.setCurrentIndex(_cell(page, CLINICS[0], "01"))
+    QGuiApplication.clipboard().setText("3\t０\t2\t\r\n１\t0\t2\t\r\n\r\n\r\n")
+    press(qtbot, page.grid, Qt.Key.Key_V, CTRL)
+    assert "已粘贴 6 个数" in page.message_label.text() and "清空" not in page.message_label.text()
+    assert [stored(demo_conn, c, CLINICS[1], "2025") for c in ("HEALTH_TECH", "DOC_PRACT", "DOC_ASSIST")] == [
+        1, 0, 2
+    ]  # fmt: skip
+    assert stored(demo_conn, "HEALTH_TECH", CLINICS[2], "2025") == 4
+    assert stored(demo_conn, "NURSES", CLINICS[0], "2025") is None
+
+
+def test_a_refused_paste_names_the_unit_and_the_totals_row_takes_nothing(qtbot, page, demo_conn):
+    QGuiApplication.clipboard().setText("3\t1\n2\t1.5\n")
+    press(qtbot, page.grid, Qt.Key.Key_V, CTRL)
+    unit = page.model.unit(1).display_name
+    assert page.message_label.text().startswith(f"{unit}：“执业医师”必须是整数")
+    assert stored(demo_conn, "HEALTH_TECH", CLINICS[0], "2025") is None  # all or nothing
+    assert page.grid.currentIndex() == _cell(page, CLINICS[1], "01.1")
+    page.grid.setCurrentIndex(page.model.index(page.model.total_row, 1))
+    QGuiApplication.clipboard().setText("7")
+    press(qtbot, page.grid, Qt.Key.Key_V, CTRL)
+    assert "合计行" in page.message_label.text()
+
+
+def test_one_number_pasted_onto_a_selection_fills_it(qtbot, page, demo_conn):
+    first, last = _cell(page, CLINICS[0], "01.1"), _cell(page, CLINICS[4], "01.1")
+    page.grid.setCurrentIndex(first)
+    page.grid.selectionModel().select(
+        QItemSelection(first, last), QItemSelectionModel.SelectionFlag.ClearAndSelect
+    )
+    QGuiApplication.clipboard().setText("0\r\n")
+    press(qtbot, page.grid, Qt.Key.Key_V, CTRL)
+    assert [stored(demo_conn, "DOC_PRACT", unit, "2025") for unit in CLINICS] == [0] * 5
+    assert "已粘贴 5 个数" in page.message_label.text()
+    press(qtbot, page.grid, Qt.Key.Key_Z, CTRL)  # one undo step
+    assert [stored(demo_conn, "DOC_PRACT", unit, "2025") for unit in CLINICS] == [None] * 5
+
+
+def test_a_paste_reaching_a_signed_unit_names_it_and_writes_nothing(qtbot, page, demo_conn):
+    from desktop.store.workflow import ReturnState, save_return_state
+
+    unit = page.model.unit(1)
+    save_return_state(demo_conn, ReturnState(page.model.grid.data_set.id, unit.id, "2025", "submitted"))
+    page.reload()
+    page.grid.setCurrentIndex(_cell(page, CLINICS[0], "01"))
+    QGuiApplication.clipboard().setText("3\n4\n")
+    press(qtbot, page.grid, Qt.Key.Key_V, CTRL)
+    assert f"{unit.display_name}的报表已提交" in page.message_label.text()
+    assert stored(demo_conn, "HEALTH_TECH", CLINICS[0], "2025") is None
 
 
 def _submit_all(qtbot, page):

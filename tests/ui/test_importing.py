@@ -12,6 +12,7 @@ from desktop.ops import import_values
 from desktop.ops.backups import list_backups
 from desktop.ops.changes import OpChanges
 from desktop.store import orgunits
+from desktop.store.db import set_setting
 from desktop.ui.importing import import_dialog as dialog_module
 from desktop.ui.importing.import_dialog import ImportDialog
 from desktop.ui.importing.import_models import ImportChangesModel, ImportProblemsModel
@@ -129,6 +130,33 @@ def test_cancel_during_apply_writes_nothing(qtbot, dialog, conn, tmp_path, monke
     assert dialog.apply_button.isEnabled()  # the same preview can still be applied
 
 
+def test_the_dialog_stays_open_until_the_import_it_started_is_done(
+    qtbot, dialog, conn, tmp_path, monkeypatch
+):
+    path = vw.write_long_workbook(tmp_path / "good.xlsx", _rows(3))
+    _load(qtbot, dialog, path)
+    dialog.show()
+    started, gate = threading.Event(), threading.Event()
+    real = import_values.apply_import
+
+    def held(*args, **kwargs):
+        started.set()
+        gate.wait(5)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(dialog_module, "apply_import", held)
+    handle = dialog.apply()
+    assert started.wait(5)
+    assert not dialog.close_button.isEnabled()
+    dialog.reject()  # Esc
+    dialog.close()  # the window's ×
+    assert dialog.isVisible() and "请等它完成" in dialog.banner.text()
+    gate.set()
+    with qtbot.waitSignal(dialog.data_changed, timeout=10_000):
+        pass
+    assert handle.is_done and "已导入" in dialog.banner.text() and dialog.close_button.isEnabled()
+
+
 def test_unreadable_file_gets_a_message_not_a_traceback(qtbot, dialog, tmp_path):
     broken = tmp_path / "broken.xlsx"
     broken.write_bytes(b"not a workbook")
@@ -137,6 +165,21 @@ def test_unreadable_file_gets_a_message_not_a_traceback(qtbot, dialog, tmp_path)
         pass
     assert "不是有效的 Excel 工作簿" in dialog.banner.text()
     assert dialog.preview is None and not dialog.apply_button.isEnabled()
+
+
+def test_a_file_with_no_values_says_so_rather_than_same_as_stored(qtbot, dialog, tmp_path):
+    path = vw.write_long_csv(tmp_path / "blank.csv", [(HOSPITAL, "NURSES", "2025", None)])
+    preview = _load(qtbot, dialog, path)
+    assert preview.errors == [] and preview.changes == []
+    assert "没有可导入的数值" in dialog.banner.text() and "1 行的数值单元格是空的" in dialog.banner.text()
+    assert "相同" not in dialog.banner.text() and not dialog.apply_button.isEnabled()
+
+
+def test_the_importer_is_the_name_the_entry_screens_record(qtbot, conn, demo_path, runner):
+    set_setting(conn, "user_name", "王秀英")
+    widget = ImportDialog(conn, demo_path, runner)
+    qtbot.addWidget(widget)
+    assert "王秀英" in widget.user_label.text()
 
 
 def test_form_sheet_takes_the_unit_and_period_chosen_in_the_dialog(qtbot, dialog, conn, tmp_path):

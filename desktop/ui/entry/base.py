@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QModelIndex, QPoint, Qt, Signal, Slot
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, Qt, Signal, Slot
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
@@ -87,6 +87,29 @@ def picker(min_chars: int, *, fit_contents: bool = True) -> QComboBox:
     if fit_contents:
         combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
     return combo
+
+
+def clipboard_block(text: str) -> list[list[str]]:
+    """Cells copied from Excel/WPS (tab-separated lines) as a block of stripped texts.
+
+    Blank lines and blank columns at the end are dropped: Excel ends a copy with a newline, and a selection
+    running past the data would otherwise clear cells below (or make the block too big to fit). A cell Excel
+    quoted ("1,234") is unquoted.
+    """
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    block = [[_unquote(cell.strip()) for cell in line.split("\t")] for line in lines]
+    while block and not any(block[-1]):
+        block.pop()
+    width = max((len(line) for line in block), default=0)
+    while width and not any(line[width - 1] for line in block if len(line) >= width):
+        width -= 1
+    return [line[:width] for line in block]
+
+
+def _unquote(cell: str) -> str:
+    if len(cell) >= 2 and cell[0] == cell[-1] == '"':
+        return cell[1:-1].replace('""', '"').strip()
+    return cell
 
 
 class EntryPageBase(QWidget):
@@ -276,7 +299,9 @@ class EntryPageBase(QWidget):
         self.data_changed.emit(changes)
 
     def focus_index(self, index: QModelIndex) -> None:
-        self.grid.setCurrentIndex(index)
+        # Select only this cell: setCurrentIndex would follow the keys held down (Ctrl during Ctrl+V toggles
+        # the cell into the old selection), and a Delete pressed next would then clear cells never meant.
+        self.grid.selectionModel().setCurrentIndex(index, QItemSelectionModel.SelectionFlag.ClearAndSelect)
         self.grid.scrollTo(index)
         self.grid.setFocus()
 
@@ -297,7 +322,11 @@ class EntryPageBase(QWidget):
             # A typed value was refused: show what was typed, in the refused colour, where it was typed.
             self.mark_refused(key, self._pending_text[key], message)
             self.focus_key(key)
-        self.show_message(message, error=True)
+        self.show_message(self.refusal_text(key, message), error=True)
+
+    def refusal_text(self, key: CellKey | None, message: str) -> str:
+        """The message under the grid for a refused edit (the 代报 grid names the unit as well)."""
+        return message
 
     def save(self, edits: list[tuple[CellKey, object]], text: str) -> bool:
         """Save typed values through the controller; on success clear the old refusal and message."""
@@ -322,8 +351,9 @@ class EntryPageBase(QWidget):
         keys = [k for k in (self.key_at(i) for i in indexes) if k is not None]
         if not keys:
             return
-        if not all(i.flags() & Qt.ItemFlag.ItemIsEditable for i in indexes):
-            self.show_message(self.locked_message(indexes[0]), error=True)
+        blocked = [i for i in indexes if not i.flags() & Qt.ItemFlag.ItemIsEditable]
+        if blocked:
+            self.show_message(self.locked_message(blocked[0]), error=True)
             return
         self.save([(k, None) for k in keys], tr("清除 %1 格").replace("%1", str(len(keys))))
 
@@ -334,22 +364,29 @@ class EntryPageBase(QWidget):
         raise NotImplementedError
 
     def _paste(self, start: QModelIndex, text: str) -> None:
-        lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-        if lines and lines[-1] == "":
-            lines.pop()  # Excel ends a copied column with a newline
-        if not lines or not start.isValid():
+        block = clipboard_block(text)
+        if not block or not start.isValid():
             return
-        block = [line.split("\t") for line in lines]
-        targets = self.paste_targets(start, block)
+        selected = self.grid.selected_entry_indexes()
+        if len(block) == 1 and len(block[0]) == 1 and len(selected) > 1:
+            # One number onto several selected cells fills them all, as Excel does (e.g. 0 into a column).
+            targets: list[tuple[QModelIndex, str]] | str = [(index, block[0][0]) for index in selected]
+        else:
+            targets = self.paste_targets(start, block)
         if isinstance(targets, str):
             self.show_message(targets, error=True)
             return
-        if not all(index.flags() & Qt.ItemFlag.ItemIsEditable for index, _raw in targets):
-            self.show_message(self.locked_message(targets[0][0]), error=True)
+        blocked = [index for index, _raw in targets if not index.flags() & Qt.ItemFlag.ItemIsEditable]
+        if blocked:  # name the cell that stops it (a signed unit further down the 代报 grid, say)
+            self.show_message(self.locked_message(blocked[0]), error=True)
             return
-        edits = [(self.key_at(index), raw.strip()) for index, raw in targets]
-        if self.save(edits, tr("粘贴 %1 个数").replace("%1", str(len(edits)))):  # type: ignore[arg-type]
-            self.show_message(tr("已粘贴 %1 个数（Ctrl+Z 可撤销）").replace("%1", str(len(edits))))
+        edits = [(self.key_at(index), raw) for index, raw in targets]
+        numbers = sum(1 for _key, raw in edits if raw)
+        if self.save(edits, tr("粘贴 %1 个数").replace("%1", str(numbers))):  # type: ignore[arg-type]
+            text = tr("已粘贴 %1 个数").replace("%1", str(numbers))
+            if numbers < len(edits):  # blank cells inside the block clear their cells, as in Excel: say so
+                text += tr("，清空 %1 格").replace("%1", str(len(edits) - numbers))
+            self.show_message(text + tr("（Ctrl+Z 可撤销）"))
 
     def _details(self, index: QModelIndex) -> None:
         """F4 / double-click outside the value cells: the provenance of a denominator, else the comment."""

@@ -261,13 +261,22 @@ class FormEntryPage(EntryPageBase):
         if form is not None and form.state.locked:
             if form.state.state == "approved":
                 return tr("报表已批准，数据已锁定，不能修改；如需更正，请由统计负责人退回后再改")
-            return tr("报表已%1，不能修改；如需更正，请先退回修改").replace("%1", form.state.state_zh)
+            # state_zh already says 已 (已提交, 已审核).
+            return tr("报表%1，不能修改；如需更正，请先退回修改").replace("%1", form.state.state_zh)
         return tr("这一格不能填写")
 
     def paste_targets(self, start: QModelIndex, block: list[list[str]]):
         rows = [r for r in self.model.editable_rows() if r >= start.row()] if not self.model.locked else []
         if self.model.locked:
             return self.locked_message(start)
+        width = max(len(line) for line in block)
+        if width > 1:
+            # Taking the first column and dropping the rest would lose numbers the clerk meant to paste.
+            return (
+                tr("粘贴的是 %1 行 × %2 列，这张表只有“本期”一列可填，没有粘贴；请在 Excel 中只复制一列数字")
+                .replace("%1", str(len(block)))
+                .replace("%2", str(width))
+            )
         numbers = [line[0] if line else "" for line in block]
         if len(numbers) > len(rows):
             first = self.model.line(start.row())

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -140,10 +141,15 @@ class ProvenanceDialog(_FormDialog):
         index = self.base_combo.currentIndex()
         return self._bases[index].name if 0 <= index < len(self._bases) else self.tr("基数")
 
+    def _rate_text(self) -> str:
+        # A clerk typing in full-width mode gets ２５．２ (or adds a % sign): read it as 25.2.
+        return unicodedata.normalize("NFKC", self.rate_edit.text()).strip().removesuffix("%").strip()
+
     def _numbers(self) -> tuple[float, float] | None:
         try:
-            base = float(self.base_edit.text().replace(",", "").replace("，", "").strip())
-            rate = float(self.rate_edit.text().strip())
+            base_text = unicodedata.normalize("NFKC", self.base_edit.text())
+            base = float(base_text.replace(",", "").strip())
+            rate = float(self._rate_text())
         except ValueError:
             return None
         if not (math.isfinite(base) and math.isfinite(rate)) or base < 0 or not 0 < rate <= 100:
@@ -171,7 +177,7 @@ class ProvenanceDialog(_FormDialog):
             numbers = self._numbers()
             assert numbers is not None
             self.result_label.setText(
-                f"{self._fmt(numbers[0])} × {self.rate_edit.text().strip()}% = <b>{self._fmt(value)}</b>"
+                f"{self._fmt(numbers[0])} × {self._rate_text()}% = <b>{self._fmt(value)}</b>"
             )
 
     def choice(self) -> ProvenanceChoice:
@@ -180,7 +186,7 @@ class ProvenanceDialog(_FormDialog):
         if source and year and year not in source:
             source = f"{source}（{year}年）"
         if self.estimate_radio.isChecked():
-            formula = f"{self._base_name()} × {self.rate_edit.text().strip()}%"
+            formula = f"{self._base_name()} × {self._rate_text()}%"
             return ProvenanceChoice("estimate", formula, source or None, self.estimate())
         kind = "quota" if self.quota_radio.isChecked() else "count"
         return ProvenanceChoice(kind, None, source or None, None)

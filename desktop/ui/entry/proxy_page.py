@@ -235,6 +235,14 @@ class ProxyGridPage(EntryPageBase):
             else ""
         )
 
+    def refusal_text(self, key: CellKey | None, message: str) -> str:
+        # The message names the data element; with many units on screen it must name the unit too.
+        position = self.model.position(key) if key is not None else None
+        unit = self.model.unit(position[0]) if position is not None else None
+        if unit is None or unit.display_name in message:
+            return message
+        return f"{unit.display_name}：{message}"
+
     def mark_refused(self, key: CellKey, text: str, message: str) -> None:
         self.model.set_refused(key, text, message)
 
@@ -266,7 +274,7 @@ class ProxyGridPage(EntryPageBase):
                     "%1", unit.display_name
                 )
             return (
-                tr("%1的报表已%2，不能修改；如需更正，请先退回修改")
+                tr("%1的报表%2，不能修改；如需更正，请先退回修改")  # %2 is 已提交 / 已审核
                 .replace("%1", unit.display_name)
                 .replace("%2", state.state_zh)
             )
@@ -275,6 +283,10 @@ class ProxyGridPage(EntryPageBase):
     def paste_targets(self, start: QModelIndex, block: list[list[str]]):
         rows = [r for r in range(start.row(), self.model.total_row)]
         columns = [c for c in self.model.element_columns() if c >= start.column()]
+        if not rows:
+            return self.locked_message(start)  # the totals row
+        if not columns:
+            return tr("状态和已填列不能填写：请先选中要粘贴到的第一个数据格，再按 Ctrl+V")
         height, width = len(block), max(len(line) for line in block)
         if height > len(rows) or width > len(columns):
             return (

@@ -67,7 +67,7 @@ class EntryValueModel(QAbstractTableModel):
                 lines.append(refused[1] + tr("（未保存）"))
             lines += messages
             if locked_as:
-                lines.append(tr("报表已%1，数据已锁定").replace("%1", locked_as))
+                lines.append(tr("报表%1，数据已锁定").replace("%1", locked_as))  # 已提交 …
             if stored is not None and stored.comment:
                 lines.append(tr("备注：") + stored.comment)
             return "\n".join(lines) or None

@@ -1,6 +1,7 @@
 """The keyboard of the entry grids, as a clerk keying from paper expects it.
 
-Typing overwrites the cell; Enter saves and moves down, Tab moves on (down the form, across the 代报 grid),
+Typing overwrites the cell (typed on a row's code or name, it goes to that row's value cell; text an input
+method commits counts as typing); Enter saves and moves down, Tab moves on (down the form, across the 代报 grid),
 Shift+Tab back; ↑/↓ save and move while typing; Delete clears; Ctrl+V pastes a column (or block) copied from
 Excel; F4 opens the cell's details (a denominator's provenance); Esc cancels the typing. Cells with a comment
 carry a small red corner, cells marked 需跟进 an orange one, as in Excel.
@@ -9,10 +10,20 @@ carry a small red corner, cells marked 需跟进 an orange one, as in Excel.
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, QPersistentModelIndex, QPoint, Qt, Signal
-from PySide6.QtGui import QColor, QGuiApplication, QKeyEvent, QKeySequence, QPainter, QPen, QPolygon
+from PySide6.QtGui import (
+    QColor,
+    QGuiApplication,
+    QInputMethodEvent,
+    QKeyEvent,
+    QKeySequence,
+    QPainter,
+    QPen,
+    QPolygon,
+)
 from PySide6.QtWidgets import (
     QAbstractItemDelegate,
     QAbstractItemView,
+    QApplication,
     QLineEdit,
     QStyle,
     QStyleOptionViewItem,
@@ -129,16 +140,57 @@ class EntryTableView(QTableView):
             self.details_requested.emit(current)
             return
         text = event.text()
+        typing = bool(text) and text.isprintable() and current.isValid()
+        if typing and self._on_row_label(current):
+            # On a row's code or name (the unit, in the 代报 grid): the number is meant for the row's value
+            # cell, not for the view's keyboard search, which would swallow it silently.
+            current = self._entry_cell_of_row(current)
+            self.setCurrentIndex(current)
         if (
-            text
-            and text.isprintable()
-            and current.isValid()
+            typing
             and current.column() in self.entry_columns
             and not (current.flags() & Qt.ItemFlag.ItemIsEditable)
         ):
             self.locked_typing.emit(current)
             return
         super().keyPressEvent(event)
+
+    def inputMethodEvent(self, event: QInputMethodEvent) -> None:
+        # Text committed by an input method (a Chinese IME in full-width mode) with no composition first:
+        # Qt opens the editor but drops the text, so the typed number would be lost. Treat it as typing.
+        text = event.commitString()
+        current = self.currentIndex()
+        if self.state() == QAbstractItemView.State.EditingState or event.preeditString() or not text:
+            super().inputMethodEvent(event)
+            return
+        if self._on_row_label(current):
+            current = self._entry_cell_of_row(current)
+            self.setCurrentIndex(current)
+        if not current.isValid() or current.column() not in self.entry_columns:
+            super().inputMethodEvent(event)
+            return
+        if not (current.flags() & Qt.ItemFlag.ItemIsEditable):
+            self.locked_typing.emit(current)
+            return
+        if self.edit(current, QAbstractItemView.EditTrigger.AnyKeyPressed, event):
+            editor = QApplication.focusWidget()  # edit() focuses the editor it opened
+            if isinstance(editor, QLineEdit):
+                editor.setText(text)
+        event.accept()
+
+    def _on_row_label(self, index: QModelIndex) -> bool:
+        """On a column left of the entry cells (code, name, unit) of a row that takes values."""
+        columns = [c for c in self.entry_columns if not self.isColumnHidden(c)]
+        return (
+            index.isValid()
+            and bool(columns)
+            and index.column() < min(columns)
+            and self.is_entry_row(index.row())
+        )
+
+    def _entry_cell_of_row(self, index: QModelIndex) -> QModelIndex:
+        columns = [c for c in self.entry_columns if not self.isColumnHidden(c)]
+        return index.siblingAtColumn(min(columns))
 
     def selected_entry_indexes(self) -> list[QModelIndex]:
         chosen = [

@@ -28,6 +28,10 @@ _STATE_STYLE = {
     "approved": "background: #2b8a3e; color: white;",
 }
 
+_SIGNERS_STYLE = "color: #444444;"
+_REOPENED_STYLE = "color: #a61b1b;"
+_ACTION_NAMES = {"submit": "提交", "review": "审核通过", "approve": "批准", "reopen": "退回修改"}
+
 
 @dataclass(frozen=True)
 class ReturnTarget:
@@ -50,7 +54,8 @@ class ReturnActionsBar(QWidget):
         self.dialog: SignDialog | ReopenDialog | None = None
         self.state_label = QLabel()
         self.signers_label = QLabel()
-        self.signers_label.setStyleSheet("color: #444444;")
+        self.signers_label.setStyleSheet(_SIGNERS_STYLE)
+        self.signers_label.setWordWrap(True)  # a long 退回 reason wraps instead of pushing the buttons away
         self.submit_button = QPushButton(tr("提交(&S)…"))
         self.review_button = QPushButton(tr("审核通过(&V)…"))
         self.approve_button = QPushButton(tr("批准(&A)…"))
@@ -80,14 +85,25 @@ class ReturnActionsBar(QWidget):
         self.review_button.setEnabled("submitted" in states)
         self.approve_button.setEnabled("reviewed" in states)
         self.reopen_button.setEnabled(bool(states - {"draft"}))
+        self.signers_label.setToolTip("")
         if len(targets) == 1:
             state = targets[0].state
             self.state_label.setText(f" {state.state_zh} ")
             self.state_label.setStyleSheet(
                 _STATE_STYLE.get(state.state, "") + " border-radius: 3px; padding: 2px 6px;"
             )
-            self.signers_label.setText(signers_text(state))
+            events = store_workflow.list_return_events(
+                self._conn, state.data_set_id, state.org_unit_id, state.period
+            )
+            # A return sent back is a draft with no signatures: the clerk must still see who sent it back and why.
+            last = events[-1] if events else None
+            reopened = state.state == "draft" and last is not None and last.action == "reopen"
+            text = reopen_text(last) if reopened and last is not None else signers_text(state)
+            self.signers_label.setText(text)
+            self.signers_label.setStyleSheet(_REOPENED_STYLE if reopened else _SIGNERS_STYLE)
+            self.signers_label.setToolTip(history_text(events))
         else:
+            self.signers_label.setStyleSheet(_SIGNERS_STYLE)
             self.state_label.setText(
                 tr(" 已选 %1 个单位 ").replace("%1", str(len(targets))) if targets else ""
             )
@@ -208,3 +224,22 @@ def signers_text(state: ReturnState) -> str:
     if state.contact_phone:
         parts.append(tr("联系电话 ") + state.contact_phone)
     return "　".join(parts)
+
+
+def reopen_text(event: store_workflow.ReturnEvent) -> str:
+    """ "已由 王秀英 于 2025-01-10 09:30 退回修改：原因" — what the clerk must fix before submitting again."""
+    return (
+        tr("已由 %1 于 %2 退回修改：%3")
+        .replace("%1", event.actor)
+        .replace("%2", event.at[:16])
+        .replace("%3", event.reason or "")
+    )
+
+
+def history_text(events: list[store_workflow.ReturnEvent]) -> str:
+    """The return's signing history, one line per step, for the tooltip."""
+    lines = []
+    for e in events:
+        line = f"{e.at[:16]}　{e.actor}　{tr(_ACTION_NAMES.get(e.action, e.action))}"
+        lines.append(line + (f"：{e.reason}" if e.reason else ""))
+    return "\n".join(lines)

@@ -9,7 +9,6 @@ Form-layout sheets that do not name their unit or period take the ones chosen he
 
 from __future__ import annotations
 
-import getpass
 import sqlite3
 from pathlib import Path
 
@@ -44,6 +43,7 @@ from desktop.ops.import_values import (
     preview_import,
 )
 from desktop.store import orgunits
+from desktop.ui.entry.base import default_user
 from desktop.ui.importing.import_models import (
     FieldRole,
     ImportChangesModel,
@@ -59,7 +59,11 @@ _BANNER = {
     "error": "background: #fde8e6; color: #8a1f15; border: 1px solid #f1bcb6;",
 }
 _LAYOUT_NAMES = {LONG: "长表", FORM: "报表格式"}
-FILE_FILTER = "数据文件 (*.xlsx *.xlsm *.csv *.txt);;Excel 工作簿 (*.xlsx *.xlsm);;CSV 文件 (*.csv *.txt)"
+# .xls/.et are offered too: a web system's "xls" is often text and is read; a real one gets a clear message.
+FILE_FILTER = (
+    "数据文件 (*.xlsx *.xlsm *.xls *.et *.csv *.txt);;Excel 工作簿 (*.xlsx *.xlsm *.xls);;"
+    "CSV 文件 (*.csv *.txt);;所有文件 (*)"
+)
 
 
 def _table(model) -> QTableView:
@@ -99,7 +103,9 @@ class ImportDialog(QDialog):
         self._conn = conn
         self._db_path = Path(db_path) if db_path is not None else None
         self._runner = runner
-        self._user = user or getpass.getuser() or "未署名"
+        # The name the entry screens record (the program's setting, else the login), so an import's audit
+        # rows carry the same name as the clerk's own edits.
+        self._user = user or default_user(conn)
         self._locale = chinese_locale()
         self._path: Path | None = None
         self.preview: ImportPreview | None = None
@@ -302,6 +308,21 @@ class ImportDialog(QDialog):
             on_cancelled=self._apply_cancelled,
         )
 
+    def reject(self) -> None:
+        # Closing mid-way would delete the dialog under the task still running: its result (and the
+        # data_changed the screens refresh from) would be lost, and a traceback shown instead.
+        if self._busy:
+            self._set_banner("info", self.tr("正在处理，请等它完成（或在进度窗口中点“取消”）后再关闭。"))
+            return
+        super().reject()
+
+    def closeEvent(self, event) -> None:
+        if self._busy:
+            event.ignore()
+            self.reject()
+            return
+        super().closeEvent(event)
+
     # --- results -----------------------------------------------------------------------------------------
 
     def _preview_done(self, preview: ImportPreview) -> None:
@@ -313,6 +334,14 @@ class ImportDialog(QDialog):
                 "error",
                 self.tr("没有写入任何数据。请在文件中改正上面列出的错误并保存，再点“重新检查”。"),
             )
+        elif not preview.changes:
+            # Not "the same as stored": there is nothing in the file to compare (only a header, or blanks).
+            text = self.tr("文件中没有可导入的数值。")
+            if preview.blank_values:
+                text += self.tr("%1 行的数值单元格是空的，已跳过（导入从不删除已有数值）。").replace(
+                    "%1", self._locale.toString(preview.blank_values)
+                )
+            self._set_banner("info", text)
         elif not preview.can_apply:
             self._set_banner("info", self.tr("文件中的数值与库中已有的相同，没有需要导入的内容。"))
         else:
@@ -417,6 +446,8 @@ class ImportDialog(QDialog):
         self.apply_button.setEnabled(can_apply)
         if preview is not None and preview.errors:
             self.apply_button.setToolTip(self.tr("文件中有错误，改正后重新检查才能导入"))
+        elif preview is not None and not preview.changes:
+            self.apply_button.setToolTip(self.tr("文件中没有可导入的数值"))
         elif preview is not None and not preview.can_apply and self.result is None:
             self.apply_button.setToolTip(self.tr("文件中的数值与库中相同，没有需要导入的内容"))
         else:
@@ -428,6 +459,12 @@ class ImportDialog(QDialog):
             else self.tr("导入(&A)")
         )
         self.apply_button.setText(label)
-        for widget in (self.choose_button, self.recheck_button, self.unit_combo, self.period_edit):
+        for widget in (
+            self.choose_button,
+            self.recheck_button,
+            self.unit_combo,
+            self.period_edit,
+            self.close_button,
+        ):
             widget.setEnabled(not self._busy)
         self.recheck_button.setEnabled(not self._busy and self._path is not None)
