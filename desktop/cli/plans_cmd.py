@@ -212,4 +212,6 @@ def _cell_text(cell) -> str:
     if cell.unreadable:
         return f"{cell.raw} ✗无法识别"
     mark = "？" if cell.ambiguous else ""
+    if cell.kind == "baseline" and cell.reading.value is None:
+        return f"{cell.raw} → 无基期值"  # "- → 基期值" read as if "-" were a figure
     return f"{cell.raw} → {cell.label}{mark}"

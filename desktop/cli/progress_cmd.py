@@ -35,7 +35,7 @@ def _clip(text: str, width: int) -> str:
 
 def run(args: argparse.Namespace) -> int:
     from desktop.cli.plans_cmd import find_plan
-    from desktop.ops.monitoring import MonitoringError, default_year, evaluate_plan, progress_as_dict
+    from desktop.ops.monitoring import MonitoringError, default_year, evaluate_plan
     from desktop.store import orgunits
 
     conn = open_db(args.db)
@@ -81,3 +81,56 @@ def run(args: argparse.Namespace) -> int:
         )
     out(format_table(["序号", "指标", "目标原文", "目标值", "最新值", "状态", "原因"], rows, max_width=400))
     return 0
+
+
+def progress_as_dict(result) -> dict[str, object]:
+    """A plain-data form of a plan evaluation (ops.monitoring.PlanProgress), for --json."""
+    from dataclasses import fields
+
+    settings = {f.name: getattr(result.settings, f.name) for f in fields(result.settings)}
+    return {
+        "plan": {"id": result.plan.id, "code": result.plan.code, "title": result.plan.title},
+        "unit": {"id": result.unit.id, "code": result.unit.code, "name": result.unit.name},
+        "year": result.year,
+        "counts": result.counts(),
+        "settings": settings,
+        "indicators": [
+            {
+                "seq": r.seq,
+                "domain": r.domain,
+                "name": r.name,
+                "indicator_code": r.indicator_code,
+                "unit": r.unit,
+                "nature": r.nature,
+                "baseline": {
+                    "raw": r.baseline_raw,
+                    "value": r.baseline_value,
+                    "year": r.baseline_year,
+                    "source": r.baseline_source,
+                    "note": r.baseline_note or None,
+                },
+                "latest": {"year": r.latest[0], "value": r.latest[1]} if r.latest else None,
+                "status": r.status,
+                "status_label": r.status_label,
+                "reason": r.reason,
+                "partial": dict(r.coverage),
+                "milestones": [
+                    {
+                        "year": m.year,
+                        "raw": m.raw,
+                        "kind": m.kind,
+                        "threshold": m.evaluation.threshold,
+                        "threshold_max": m.evaluation.threshold_max,
+                        "threshold_text": m.threshold_text,
+                        "status": m.status,
+                        "reason": m.evaluation.reason,
+                        "required_annual_change": m.evaluation.required_annual_change,
+                        "observed_annual_change": m.evaluation.observed_annual_change,
+                        "change_mode": m.evaluation.change_mode,
+                    }
+                    for m in r.milestones
+                ],
+            }
+            for r in result.rows
+        ],
+    }

@@ -164,7 +164,10 @@ def format_number(x: float) -> str:
 
 
 def format_quantity(x: float, unit: str = "") -> str:
-    """A number with its unit: 3.3‰, 25%, 5.5/10万, 2.61 人."""
+    """A number with its unit: 3.3‰, 25%, 5.5/10万, 2.61 人; millions and more in 万/亿: 25.17亿元, 123.46万人次."""
+    # Nobody reads "2516904576 元" at a glance; Chinese statistics write it 25.17亿元 (never with SI prefixes).
+    if abs(x) >= 1e6:  # plain comparisons: this runs for every cell of a scorecard
+        return (format_number(x / 1e8) + "亿" if abs(x) >= 1e8 else format_number(x / 1e4) + "万") + unit
     number = format_number(x)
     if not unit:
         return number
@@ -417,6 +420,7 @@ def evaluate_target(
     unit: str = "",
     is_count: bool = False,
     is_yesno: bool = False,
+    decimals: int | None = None,
 ) -> Evaluation:
     """Judge one target for one indicator.
 
@@ -426,6 +430,8 @@ def evaluate_target(
     the earliest value in the series. base_value is the value in target.base_year for relative targets; by
     default it is read from series or the baseline. reference_value is the user's reference for comparators.
     is_count applies the ±count_tolerance rule; is_yesno lets 1/0 indicators answer "improve"/"全覆盖" targets.
+    decimals, when given, is the precision the indicator is published with: values are compared with the target
+    as published (1.9987 shown as 2.00 meets "2"), while the pace is computed from the unrounded values.
     """
     if direction not in INDICATOR_DIRECTIONS:
         raise ValueError(f"direction must be one of {INDICATOR_DIRECTIONS}, not {direction!r}")
@@ -463,7 +469,7 @@ def evaluate_target(
         return _evaluate_trend(target, direction, settings, unit, is_yesno, context)
     if isinstance(goal, str):
         return Evaluation("cannot_judge", _finish(target, "", f"{where}{goal}，无法判断"), **context)
-    return _evaluate_goal(target, goal, settings, unit, is_count, context)
+    return _evaluate_goal(target, goal, settings, unit, is_count, context, decimals)
 
 
 def _evaluate_goal(
@@ -473,6 +479,7 @@ def _evaluate_goal(
     unit: str,
     is_count: bool,
     context: dict[str, Any],
+    decimals: int | None = None,
 ) -> Evaluation:
     latest: float = context["latest_value"]
     latest_year: int = context["latest_year"]
@@ -488,11 +495,15 @@ def _evaluate_goal(
     def done(status: str, body: str, **extra: object) -> Evaluation:
         return Evaluation(status, _finish(target, goal.basis, _with_label(status, body)), **fields, **extra)
 
-    if goal.meets(latest):
-        return done("achieved", f"{where}，{_achieved_text(goal, latest, target_year, unit)}")
+    def published(x: float) -> float:
+        # The reason prints the value with two decimals; judging 1.9987 as "not 2" would read "2 人，未达到 2 人".
+        return round(x, decimals) if decimals is not None else x
+
+    if goal.meets(published(latest)):
+        return done("achieved", f"{where}，{_achieved_text(goal, published(latest), target_year, unit)}")
 
     # The violated bound is the aim; good is the way the value must move to reach it.
-    aim, good = (goal.low, 1.0) if goal.fails_low(latest) else (goal.high, -1.0)
+    aim, good = (goal.low, 1.0) if goal.fails_low(published(latest)) else (goal.high, -1.0)
     assert aim is not None
     target_text = f"{target_year}年目标{_bound_text(goal, unit)}"
 
@@ -502,12 +513,16 @@ def _evaluate_goal(
     if b_value is None or b_year is None:
         return done("cannot_judge", f"{where}，未达到{target_text}，缺少基线，无法判断进展")
     baseline_text = f"{b_year}年 {format_quantity(b_value, unit)}"
-    if goal.meets(b_value):
+    if b_year < latest_year and goal.meets(published(b_value)):
         return done("deteriorating", f"{where}，基线{baseline_text} 曾达到{target_text}，现已不满足")
     if (goal.fails_low(b_value) and good < 0) or (goal.fails_high(b_value) and good > 0):
         return done("off_track", f"{where}，由基线{baseline_text}越过了{target_text}")
 
     elapsed = latest_year - b_year
+    span = target_year - b_year
+    if elapsed <= 0 and latest_year >= target_year:
+        # The milestone year has come and the target is missed: that is a fact, whatever the pace was.
+        return done("off_track", f"{where}，未达到{target_text}（此前没有可比较的基线数据）")
     if elapsed <= 0:
         return done("cannot_judge", f"{where}，未达到{target_text}，基线年之后尚无数据，无法判断进展")
     mode = _pick_mode(goal.mode, b_value, latest, aim)
@@ -515,7 +530,6 @@ def _evaluate_goal(
     pace = {"observed_annual_change": observed, "change_mode": mode}
     moved_wrong_way = (latest - b_value) * good < 0
 
-    span = target_year - b_year
     if latest_year >= target_year or span <= 0:  # no time left to project: judge the end point
         status = "deteriorating" if moved_wrong_way else "off_track"
         worse = "，且比基线更差" if moved_wrong_way else ""

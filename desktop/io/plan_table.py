@@ -130,8 +130,9 @@ class PlanTable:
 
 
 def _clean_cell(text: str) -> str:
-    # A cell's line breaks are layout ("健康\n素质"); full-width spaces around text are padding.
-    text = re.sub(r"[ \t\u3000]*[\r\n]+[ \t\u3000]*", "", text)
+    # A cell's line breaks are layout ("健康\n素质"), also Word's manual break (\v) and Unicode's line and
+    # paragraph separators; full-width spaces around text are padding.
+    text = re.sub(r"[ \t\u3000]*[\r\n\v\f\u2028\u2029]+[ \t\u3000]*", "", text)
     return text.strip(" \t\u3000\u00a0")
 
 
@@ -210,7 +211,10 @@ def read_xlsx_rows(path: Path, sheet: str | None = None) -> tuple[str, list[list
     try:
         book = load_workbook(path, read_only=True, data_only=True)
     except (OSError, BadZipFile, InvalidFileException, KeyError, ValueError) as exc:
-        raise PlanTableError(f"无法打开工作簿“{path.name}”：文件不是有效的 xlsx（{exc}）") from exc
+        # openpyxl's own words ("File is not a zip file") are English: say it in Chinese, keep them in the log.
+        raise PlanTableError(
+            f"无法打开工作簿“{path.name}”：文件不是有效的 xlsx 工作簿（可能已损坏，或实为其他格式）"
+        ) from exc
     try:
         names = book.sheetnames
         if sheet is not None and sheet not in names:
@@ -284,13 +288,45 @@ def classify_header(text: str) -> tuple[str, int | None]:
     return "ignored", None
 
 
+def _roles(row: Sequence[str]) -> list[str]:
+    return [classify_header(c)[0] for c in row]
+
+
+def _years_below(rows: Sequence[Sequence[str]], i: int) -> bool:
+    """Row i+1 is the lower half of a two-row header: 目标值 merged over 2020年 | 2025年 (and no names)."""
+    below = _roles(rows[i + 1]) if i + 1 < len(rows) else []
+    return "year" in below and "name" not in below
+
+
 def _find_header(rows: Sequence[Sequence[str]]) -> int | None:
-    """Index of the first row that names an indicator column and at least one year or baseline column."""
+    """Index of the first row that names an indicator column and at least one year or baseline column, or
+    whose row below holds the years (a two-row header)."""
     for i, row in enumerate(rows[:30]):
-        roles = [classify_header(c)[0] for c in row]
-        if "name" in roles and ("year" in roles or "baseline" in roles):
+        roles = _roles(row)
+        if "name" in roles and ("year" in roles or "baseline" in roles or _years_below(rows, i)):
             return i
     return None
+
+
+def _header_cells(rows: Sequence[Sequence[str]], i: int) -> tuple[list[str], int]:
+    """(the header's cells, how many rows it spans). A two-row header is read column by column: the lower
+    cell where it names a year (基期值 over 2015年 reads 基期值2015年), else the upper one."""
+    top = list(rows[i])
+    if "year" in _roles(top) or not _years_below(rows, i):
+        return top, 1
+    below = list(rows[i + 1])
+    merged = []
+    for k in range(max(len(top), len(below))):
+        upper = top[k] if k < len(top) else ""
+        lower = below[k] if k < len(below) else ""
+        lower_role = classify_header(lower)[0]
+        if lower_role == "year" and classify_header(upper)[0] == "baseline":
+            merged.append(upper + lower)
+        elif lower_role in ("year", "baseline"):
+            merged.append(lower)
+        else:
+            merged.append(upper or lower)
+    return merged, 2
 
 
 def _is_unit(text: str) -> bool:
@@ -349,7 +385,7 @@ def parse_rows(
             f"{at}找不到表头行：表头应含“指标”列和年份列（如“2020年”“2025年”）或“基期水平”列。"
             "请连同表头一起复制整张表格。"
         )
-    header = list(rows[header_index])
+    header, span = _header_cells(rows, header_index)
     problems: list[str] = []
     columns: list[TableColumn] = []
     seen_roles: set[str] = set()
@@ -387,7 +423,8 @@ def parse_rows(
 
     by_role = {c.role: c.index for c in columns if c.role not in ("year", "ignored")}
     title_lines = [" ".join(c for c in r if c) for r in rows[:header_index]]
-    header_key = [_key(c) for c in header]
+    # The header as it may repeat where the table runs over a page: each of its rows, and the merged one.
+    header_keys = [[_key(c) for c in r] for r in (header, *rows[header_index : header_index + span])]
     parsed: list[TableRow] = []
     domain: str | None = None
 
@@ -395,12 +432,12 @@ def parse_rows(
         index = by_role.get(role)
         return row[index].strip() if index is not None and index < len(row) else ""
 
-    for offset, row in enumerate(rows[header_index + 1 :], start=header_index + 2):
+    for offset, row in enumerate(rows[header_index + span :], start=header_index + span + 1):
         line = offset
         filled = [c for c in row if c]
         if not filled:
             continue
-        if [_key(c) for c in row[: len(header_key)]] == header_key:
+        if any([_key(c) for c in row[: len(key)]] == key for key in header_keys):
             continue  # the header repeated where the table runs over a page
         name_cell = cell(row, "name")
         if not name_cell:

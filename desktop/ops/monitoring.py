@@ -8,7 +8,10 @@ target met in 2020?"); the coming one as of the chosen year.
 
 Baselines: for the plan's own area (the county, for a county plan or an imported one) the baseline written in
 the plan is used; elsewhere — a township, or a county held to a city plan — the unit's own value in the baseline
-year is, since the plan's figure describes another area.
+year is, since the plan's figure describes another area. When the plan's figure and the area's own value for
+that year disagree (昌乐县 rows 6 and 13 give 15.37 and 14.1 for the same 2020 rate), the pace is measured on the
+unit's own series — a pace from one source's baseline to another source's latest value is not a pace — and the
+reason names the disagreement.
 
 Tunable thresholds (the ±band of “81左右”, the on-track ratios) and reference values for comparator targets
 (优于全省平均水平) live in the `setting` table (ops.monitoring_settings, re-exported here).
@@ -20,7 +23,7 @@ import sqlite3
 import unicodedata
 from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from desktop.core.target_status import (
@@ -103,6 +106,7 @@ class IndicatorProgress:
     baseline_value: float | None
     baseline_year: int | None
     baseline_source: str | None  # 'plan' (written in the plan), 'data' (the unit's own value) or None
+    baseline_note: str  # why the plan's written baseline was set aside ('' when it was not)
     series: tuple[tuple[int, float], ...]
     coverage: Mapping[int, str]  # year → '8 个单位中 6 个已报' for partial roll-ups
     milestones: tuple[MilestoneStatus, ...]
@@ -194,12 +198,54 @@ def series_years(plan: plans.Plan, rows: list[plans.PlanIndicator], year: int) -
     return list(range(max(start, year - 30), year + 1))
 
 
+# Statuses whose reason rests on the baseline: a note about where the baseline came from belongs there.
+_PACED_STATUSES = ("on_track", "needs_acceleration", "off_track", "deteriorating")
+
+
+@dataclass(frozen=True)
+class Baseline:
+    """The baseline a row is judged from, where it came from, and a note when the plan's figure was set aside."""
+
+    year: int | None
+    value: float | None
+    source: str | None  # 'plan', 'data' or None
+    note: str = ""
+
+
+def _disagree(written: float, own: float) -> bool:
+    # More than rounding (91.78 written, 91.79 computed) and more than 1 %: two different figures.
+    return abs(own - written) > max(0.01 * max(abs(written), abs(own)), 0.005)
+
+
+def row_baseline(
+    row: plans.PlanIndicator,
+    plan_baseline_year: int | None,
+    use_plan_baseline: bool,
+    numbers: Mapping[int, float],
+    unit: str = "",
+) -> Baseline:
+    """The baseline of row at a unit whose yearly values are numbers (see the module docstring)."""
+    # The row's baseline year (else the plan's); its written value only where it describes the unit judged.
+    year = row.baseline_year or plan_baseline_year
+    written = row.baseline_value if use_plan_baseline else None
+    own = numbers.get(year) if year is not None else None
+    if written is None:
+        return Baseline(year, None, "data" if own is not None else None)
+    if own is not None and _disagree(written, own):
+        note = (
+            f"规划基期值 {format_quantity(written, unit)} 与{year}年实际数据 {format_quantity(own, unit)} 不一致，"
+            "进度按实际数据计算"
+        )
+        return Baseline(year, own, "data", note)
+    return Baseline(year, written, "plan")
+
+
 def _judge(
     target: plans.Target,
     spec: IndicatorSpec,
     numbers: Mapping[int, float],
     year: int,
-    baseline: tuple[int | None, float | None],
+    baseline: Baseline,
     settings: StatusSettings,
     references: Mapping[int, float],
     unit: str,
@@ -210,17 +256,20 @@ def _judge(
         direction=spec.direction,
         target_year=target.year,
         series=numbers,
-        baseline_year=baseline[0],
-        baseline_value=baseline[1],
+        baseline_year=baseline.year,
+        baseline_value=baseline.value,
         reference_value=references.get(target.id),
         as_of_year=min(year, target.year),
         settings=settings,
         unit=unit,
         is_count=spec.is_count,
         is_yesno=spec.is_yesno,
+        decimals=spec.decimals,
     )
     if evaluation.status == "no_data" and not spec.computable:
         evaluation = replace(evaluation, reason=f"{spec.problem}，无法计算实际值。")
+    elif baseline.note and evaluation.status in _PACED_STATUSES:
+        evaluation = replace(evaluation, reason=evaluation.reason.rstrip("。") + f"（{baseline.note}）。")
     return evaluation
 
 
@@ -237,13 +286,6 @@ def _with_coverage(reason: str, latest_year: int | None, coverage: Mapping[int, 
 
 def _values_up_to(series: Mapping[int, UnitValue], year: int) -> dict[int, float]:
     return {y: v.value for y, v in series.items() if v.value is not None and y <= year}
-
-
-def _written_baseline(
-    row: plans.PlanIndicator, plan_baseline_year: int | None, use_plan_baseline: bool
-) -> tuple[int | None, float | None]:
-    """The row's baseline year (else the plan's) and its written value where it describes the unit judged."""
-    return row.baseline_year or plan_baseline_year, row.baseline_value if use_plan_baseline else None
 
 
 @dataclass(frozen=True)
@@ -281,7 +323,7 @@ def judge_headline(
         status, reason, shown = "cannot_judge", "规划未给出目标年份的目标值，不作评价。", "—"
     else:
         unit = display_unit(row.unit_as_written or spec.unit)
-        baseline = _written_baseline(row, plan_baseline_year, use_plan_baseline)
+        baseline = row_baseline(row, plan_baseline_year, use_plan_baseline, numbers, unit)
         evaluation = _judge(target, spec, numbers, year, baseline, settings, references or {}, unit)
         coverage = (
             {evaluation.latest_year: series[evaluation.latest_year].coverage_zh}
@@ -316,16 +358,11 @@ def evaluate_row(
     references = references or {}
     unit = display_unit(row.unit_as_written or spec.unit)
     numbers = _values_up_to(series, year)
-    b_year, b_value = _written_baseline(row, plan_baseline_year, use_plan_baseline)
-    if b_value is not None:
-        b_source = "plan"
-    elif b_year is not None and b_year in numbers:
-        b_source = "data"
-    else:
-        b_source = None
+    baseline = row_baseline(row, plan_baseline_year, use_plan_baseline, numbers, unit)
+    b_year, b_value, b_source = baseline.year, baseline.value, baseline.source
     milestones = []
     for target in row.targets:
-        evaluation = _judge(target, spec, numbers, year, (b_year, b_value), settings, references, unit)
+        evaluation = _judge(target, spec, numbers, year, baseline, settings, references, unit)
         milestones.append(
             MilestoneStatus(
                 target_id=target.id,
@@ -366,6 +403,7 @@ def evaluate_row(
         baseline_value=b_value if b_value is not None else numbers.get(b_year) if b_year else None,
         baseline_year=b_year,
         baseline_source=b_source,
+        baseline_note=baseline.note,
         series=tuple(sorted(numbers.items())),
         coverage=coverage,
         milestones=tuple(milestones),
@@ -492,6 +530,17 @@ def _aim(evaluation: Evaluation, start: float) -> float | None:
     return None
 
 
+def _already_met(evaluation: Evaluation, value: float) -> bool:
+    low, high = evaluation.threshold, evaluation.threshold_max
+    if evaluation.bound == "at_least":
+        return low is not None and value >= low
+    if evaluation.bound == "at_most":
+        return low is not None and value <= low
+    if evaluation.bound == "between":
+        return low is not None and high is not None and low <= value <= high
+    return False
+
+
 def required_path(row: IndicatorProgress) -> list[tuple[int, float]]:
     """Yearly points of the path from the baseline through each numeric milestone: compound where the rule
     measures growth in % (Open SDG), straight where it counts points or units. Empty when there is no path."""
@@ -501,7 +550,9 @@ def required_path(row: IndicatorProgress) -> list[tuple[int, float]]:
     for milestone in sorted(row.milestones, key=lambda m: m.year):
         start_year, start = points[-1]
         aim = _aim(milestone.evaluation, start)
-        if aim is None or milestone.year <= start_year:
+        if aim is None or milestone.year <= start_year or _already_met(milestone.evaluation, start):
+            # A bound the path already meets asks for no movement: a path rising from 2.27‰ to the 3.3‰
+            # ceiling would tell leadership that infant mortality has room to grow.
             continue
         mode = milestone.evaluation.change_mode or ("percent" if start > 0 and aim > 0 else "absolute")
         span = milestone.year - start_year
@@ -512,53 +563,3 @@ def required_path(row: IndicatorProgress) -> list[tuple[int, float]]:
                 value = start + (aim - start) * step / span
             points.append((start_year + step, value))
     return points if len(points) > 1 else []
-
-
-def progress_as_dict(result: PlanProgress) -> dict[str, object]:
-    """A plain-data form of a plan evaluation (for JSON on the command line)."""
-    settings = {f.name: getattr(result.settings, f.name) for f in fields(result.settings)}
-    return {
-        "plan": {"id": result.plan.id, "code": result.plan.code, "title": result.plan.title},
-        "unit": {"id": result.unit.id, "code": result.unit.code, "name": result.unit.name},
-        "year": result.year,
-        "counts": result.counts(),
-        "settings": settings,
-        "indicators": [
-            {
-                "seq": r.seq,
-                "domain": r.domain,
-                "name": r.name,
-                "indicator_code": r.indicator_code,
-                "unit": r.unit,
-                "nature": r.nature,
-                "baseline": {
-                    "raw": r.baseline_raw,
-                    "value": r.baseline_value,
-                    "year": r.baseline_year,
-                    "source": r.baseline_source,
-                },
-                "latest": {"year": r.latest[0], "value": r.latest[1]} if r.latest else None,
-                "status": r.status,
-                "status_label": r.status_label,
-                "reason": r.reason,
-                "partial": dict(r.coverage),
-                "milestones": [
-                    {
-                        "year": m.year,
-                        "raw": m.raw,
-                        "kind": m.kind,
-                        "threshold": m.evaluation.threshold,
-                        "threshold_max": m.evaluation.threshold_max,
-                        "threshold_text": m.threshold_text,
-                        "status": m.status,
-                        "reason": m.evaluation.reason,
-                        "required_annual_change": m.evaluation.required_annual_change,
-                        "observed_annual_change": m.evaluation.observed_annual_change,
-                        "change_mode": m.evaluation.change_mode,
-                    }
-                    for m in r.milestones
-                ],
-            }
-            for r in result.rows
-        ],
-    }

@@ -266,6 +266,10 @@ def import_plan_table(
         raise PlanImportError(f"指标行序号超出范围：{bad[0] + 1}")
     base_year = baseline_year if baseline_year is not None else preview.table.baseline_year
     years = preview.table.target_years
+    if base_year is not None and not 1949 <= base_year <= min(years, default=2100):
+        # A clerk typing "20" for 2020 would otherwise store a plan whose baseline is the year 20.
+        first = f"，且不晚于第一个目标年（{min(years)}年）" if years else ""
+        raise PlanImportError(f"基期年份“{base_year}”不对：请写四位年份（如 2020）{first}")
     start = period_start if period_start is not None else (base_year + 1 if base_year else min(years))
     end = period_end if period_end is not None else max(years)
     if start > end:

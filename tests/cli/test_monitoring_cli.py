@@ -70,6 +70,20 @@ def test_progress_refuses_bad_input(demo_path, capsys, args, message):
     assert message in captured.err and captured.out == ""
 
 
+def test_progress_as_dict_is_plain_json(demo):
+    # Moved here from tests/ops with progress_as_dict, which only the command line uses.
+    from desktop.cli.progress_cmd import progress_as_dict
+    from desktop.ops.monitoring import evaluate_plan
+    from desktop.store import plans
+
+    plan = plans.get_plan_by_code(demo, "liaocheng-2030")
+    data = progress_as_dict(evaluate_plan(demo, plan.id, 2024))
+    text = json.dumps(data, ensure_ascii=False)
+    assert data["counts"]["achieved"] >= 1 and len(data["indicators"]) == 20
+    first = data["indicators"][0]
+    assert [m["year"] for m in first["milestones"]] == [2020, 2030] and "81左右" in text
+
+
 def test_import_table_dry_run_shows_readings_and_stores_nothing(demo_path, capsys):
     capsys.readouterr()
     path = TABLES / "liaocheng-2030.tsv"
@@ -150,4 +164,42 @@ def test_import_table_refuses_bad_input(demo_path, capsys, tmp_path, args, messa
     assert main(["plans", "import-table", *[a.format(**names) for a in args], "--db", str(demo_path)]) == 2
     captured = capsys.readouterr()
     assert message in captured.err and "Traceback" not in captured.err
+    assert _plan_count(demo_path) == 3
+
+
+# Copied from Excel: quoted cells holding line breaks and doubled quotes, a trailing empty column, CRLF lines,
+# a 基期水平 column without a year, one row nobody knows.
+EXCEL_PASTE = "\r\n".join(
+    [
+        "领域\t指标\t基期水平\t2025年\t",
+        '"健康\n水平"\t"人均预期寿命\n（岁）"\t80.11\t80.15以上\t',
+        '\t"婴儿死亡率（‰）"\t-\t3.3以下\t',
+        '健康服务\t"乡村医生""合格""率（%）"\t—\t≥90\t',
+    ]
+)
+
+
+def test_import_table_reads_an_excel_paste_and_says_what_is_blank(demo_path, capsys, tmp_path):
+    path = tmp_path / "paste.txt"
+    path.write_text(EXCEL_PASTE + "\r\n", encoding="utf-8")
+    capsys.readouterr()
+    assert main(["plans", "import-table", str(path), "--db", str(demo_path), "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    lines = {line.split()[2]: line for line in out.splitlines()[2:] if len(line.split()) > 3}
+    assert "LIFE_EXPECTANCY" in lines["人均预期寿命"] and "80.15以上 → 不低于" in lines["人均预期寿命"]
+    assert "健康水平" in out and "IMR" in lines["婴儿死亡率"]
+    assert "- → 无基期值" in lines["婴儿死亡率"] and "- → 基期值" not in out
+    assert "（新建）" in lines['乡村医生"合格"率'] and "— → 无基期值" in lines['乡村医生"合格"率']
+    assert "注意" not in out  # the empty trailing column is no problem worth a word
+    assert "（试运行）共 3 行，2 行对应已有指标；未保存。" in out
+
+
+def test_import_table_refuses_a_two_digit_baseline_year(demo_path, capsys, tmp_path):
+    path = tmp_path / "paste.txt"
+    path.write_text(EXCEL_PASTE, encoding="utf-8")
+    capsys.readouterr()
+    args = ["plans", "import-table", str(path), "--db", str(demo_path), "--title", "甲"]
+    assert main([*args, "--baseline-year", "20"]) == 2
+    err = capsys.readouterr().err
+    assert "基期年份“20”不对" in err and "Traceback" not in err
     assert _plan_count(demo_path) == 3

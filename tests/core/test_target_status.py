@@ -646,3 +646,49 @@ def test_end_to_end_with_parse_target(
     )
     assert evaluation.status == status, evaluation.reason
     assert fact in evaluation.reason
+
+
+# ---------------------------------------------------------------- found in review
+
+
+def test_a_missed_milestone_is_off_track_even_without_an_earlier_value() -> None:
+    # 健康聊城2030 for the county: data start in 2020, the 2020 target (注册护士 2.75 人) was missed in 2020.
+    # There is no earlier value to measure a pace from, but the year has come: that is off track, not "cannot
+    # judge".
+    missed = evaluate_target(
+        T("2.75", "level", 2.75), direction="up", target_year=2020, series={2020: 2.73}, unit="人"
+    )
+    assert missed.status == "off_track", missed.reason
+    assert missed.reason.startswith("2020年 2.73 人，未达到2020年目标 2.75 人")
+    # Before the target year a single value still cannot show a pace.
+    early = evaluate_target(T("2.75", "level", 2.75), direction="up", target_year=2022, series={2020: 2.73})
+    assert early.status == "cannot_judge"
+
+
+def test_values_are_compared_as_published() -> None:
+    # 每万人口全科医师数 1.9987 is published as 2.00: it meets "2"; never "2 人，未达到2020年目标 2 人".
+    kw = {"direction": "up", "target_year": 2020, "series": {2015: 0.8, 2020: 1.998689}, "unit": "人"}
+    assert evaluate_target(T("2", "level", 2.0), **kw).status == "off_track"  # at full precision
+    published = evaluate_target(T("2", "level", 2.0), decimals=2, **kw)
+    assert published.status == "achieved", published.reason
+    assert "2 人" in published.reason and "未达到" not in published.reason
+    # The pace is still measured on the unrounded values.
+    pace = evaluate_target(
+        T("3", "level", 3.0), direction="up", target_year=2025, series={2020: 2.0, 2023: 2.3456}, decimals=1
+    )
+    assert pace.observed_annual_change == pytest.approx(((2.3456 / 2.0) ** (1 / 3) - 1) * 100)
+
+
+def test_large_quantities_read_in_wan_and_yi() -> None:
+    assert format_quantity(2516904576, "元") == "25.17亿元"
+    assert format_quantity(1234567, "人次") == "123.46万人次"
+    assert format_quantity(66000, "人") == "66000 人"  # below a million the digits read well enough
+    evaluation = evaluate_target(
+        T("≥3000000000", "at_least", 3e9),
+        direction="up",
+        target_year=2025,
+        series={2020: 1.85e9, 2024: 2516904576},
+        unit="元",
+    )
+    assert "2024年 25.17亿元" in evaluation.reason and "30亿元" in evaluation.reason
+    assert "3000000000" not in evaluation.reason

@@ -285,3 +285,60 @@ def test_text_files_in_the_encodings_windows_writes(tmp_path):
         path.write_bytes(data)
         assert read_plan_file(path).rows[0].targets == ((2025, "80.15以上"),), name
     assert decode_text("指标".encode("gb18030")) == "指标"
+
+
+def test_a_two_row_header_with_merged_target_cells():
+    # 目标值 merged over the year columns, the years on the row below; the header repeats on the next page.
+    text = (
+        "领域\t指标\t基期值\t目标值\t\n"
+        "\t\t2015年\t2020年\t2030年\n"
+        "健康水平\t人均预期寿命（岁）\t77.1\t78.1\t81左右\n"
+        "领域\t指标\t基期值\t目标值\t\n"
+        "\t\t2015年\t2020年\t2030年\n"
+        "\t婴儿死亡率（‰）\t3.14\t≦4\t3\n"
+    )
+    table = read_plan_text(text)
+    assert table.baseline_year == 2015 and table.target_years == (2020, 2030)
+    assert [(r.line, r.domain, r.name, r.baseline_raw, r.targets) for r in table.rows] == [
+        (3, "健康水平", "人均预期寿命", "77.1", ((2020, "78.1"), (2030, "81左右"))),
+        (6, "健康水平", "婴儿死亡率", "3.14", ((2020, "≦4"), (2030, "3"))),
+    ]
+    assert table.problems == ()
+    # Without a 基期 word the first year is the baseline, as with a one-row header.
+    plain = read_plan_text(
+        "指标\t目标值\t\t\n\t2015年\t2020年\t2030年\n人均预期寿命（岁）\t77.1\t78.1\t81左右\n"
+    )
+    assert plain.baseline_year == 2015 and plain.rows[0].targets == ((2020, "78.1"), (2030, "81左右"))
+
+
+@pytest.mark.parametrize("brk", ["\x0b", "\u2028", "\u2029"])
+def test_line_breaks_inside_a_cell_of_every_kind_are_layout(brk):
+    # Word copies a manual line break (Shift+Enter) as a vertical tab.
+    table = read_plan_text(f"指标\t2020年\t2025年\n人均预期{brk}寿命（岁）\t80.11\t80.15以上\n")
+    assert table.rows[0].name == "人均预期寿命" and table.rows[0].unit == "岁"
+
+
+def test_a_two_row_header_in_a_workbook_with_merged_cells(tmp_path):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["指标", "基期值", "目标值", None])
+    sheet.append([None, "2018年", "2022年", "2030年"])
+    sheet.append(["婴儿死亡率（‰）", 4.01, 3.9, 3])
+    sheet.merge_cells("A1:A2")
+    sheet.merge_cells("C1:D1")
+    path = tmp_path / "two_rows.xlsx"
+    book.save(path)
+    table = read_plan_file(path)
+    assert table.baseline_year == 2018 and table.target_years == (2022, 2030)
+    assert table.rows[0].targets == ((2022, "3.9"), (2030, "3")) and table.rows[0].line == 3
+
+
+def test_a_broken_workbook_is_refused_in_chinese_only(tmp_path):
+    broken = tmp_path / "broken.xlsx"
+    broken.write_bytes(b"not a zip")
+    with pytest.raises(PlanTableError) as info:
+        read_plan_file(broken)
+    assert "不是有效的 xlsx 工作簿" in info.value.message
+    assert "zip" not in info.value.message.lower()  # openpyxl's English stays out of the clerk's message

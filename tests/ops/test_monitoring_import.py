@@ -148,6 +148,8 @@ def test_unknown_rows_get_new_indicators_and_chosen_suggestions_become_aliases(l
         ({"title": "规划", "choices": {70: None}}, "指标行序号超出范围：71"),
         ({"title": "规划", "choices": {0: 99999}}, "选择的指标（编号 99999）不存在"),
         ({"title": "规划", "period_start": 2030, "period_end": 2025}, "起始年（2030）晚于结束年（2025）"),
+        ({"title": "规划", "baseline_year": 20}, "基期年份“20”不对：请写四位年份"),
+        ({"title": "规划", "baseline_year": 2031}, "不晚于第一个目标年（2020年）"),
     ],
 )
 def test_bad_requests_write_nothing(library, kwargs, message):

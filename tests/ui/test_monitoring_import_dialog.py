@@ -159,3 +159,79 @@ def test_paste_button_reads_the_clipboard(dialog, qtbot):
     with qtbot.waitSignal(dialog.preview_ready, timeout=10000):
         dialog.paste_button.click()
     assert dialog.model.index(0, PlanPreviewModel.COL_UNIT).data() == "‰"
+
+
+def test_closing_while_the_preview_runs_is_harmless(qtbot, db_path, _bundled_font):
+    # Esc right after pasting: the preview finished after the dialog (WA_DeleteOnClose) and its model were
+    # deleted, and "Internal C++ object (PlanPreviewModel) already deleted" reached the error dialog.
+    conn = connect(db_path)
+    load_plan_library(conn)
+    runner = TaskRunner(db_path)
+    try:
+        widget = PlanImportDialog(conn, runner)
+        widget.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        widget.show()
+        widget.paste_edit.setPlainText((TABLES / "liaocheng-healthy-action.tsv").read_text(encoding="utf-8"))
+        widget.update_preview()
+        widget.reject()
+        assert runner.wait_idle()
+        for _ in range(20):
+            QApplication.processEvents()
+    finally:
+        runner.shutdown()
+        conn.close()
+
+
+def test_while_storing_the_dialog_neither_closes_nor_stores_twice(dialog, qtbot):
+    conn = dialog._conn
+    before = len(plans.list_plans(conn))
+    _paste(qtbot, dialog, (TABLES / "liaocheng-2030.tsv").read_text(encoding="utf-8"))
+    dialog.title_edit.setText("健康聊城2030（导入）")
+    cancel = dialog.buttons.button(dialog.buttons.StandardButton.Cancel)
+    with qtbot.waitSignal(dialog.plan_imported, timeout=10000):
+        dialog.import_button.click()
+        dialog.confirm()  # a second click or Enter before the first has finished
+        assert not cancel.isEnabled() and not dialog.import_button.isEnabled()
+        dialog.reject()  # Esc: ignored while the transaction runs
+        assert dialog.isVisible()
+    assert dialog._runner.wait_idle()
+    assert len(plans.list_plans(conn)) == before + 1
+    assert dialog.result() == dialog.DialogCode.Accepted
+
+
+def test_a_cancelled_import_stores_nothing_and_can_be_retried(dialog, qtbot, monkeypatch):
+    from desktop.ops.progress import Cancelled
+    from desktop.ui.monitoring import plan_import_dialog
+
+    conn = dialog._conn
+    before = len(plans.list_plans(conn))
+    _paste(qtbot, dialog, (TABLES / "liaocheng-2030.tsv").read_text(encoding="utf-8"))
+    dialog.title_edit.setText("甲")
+
+    def cancelled(*args, **kwargs):
+        raise Cancelled()
+
+    monkeypatch.setattr(plan_import_dialog, "import_plan_table", cancelled)
+    dialog.import_button.click()
+    assert dialog._runner.wait_idle()
+    qtbot.waitUntil(lambda: dialog.import_button.isEnabled(), timeout=5000)
+    assert dialog.isVisible() and len(plans.list_plans(conn)) == before
+    dialog.reject()
+    assert not dialog.isVisible()
+
+
+def test_a_baseline_column_without_a_year_asks_for_the_year(dialog, qtbot):
+    _paste(qtbot, dialog, "指标\t基期水平\t2025年\t\n婴儿死亡率（‰）\t3.1\t≦4\t\n")
+    assert "未注明年份，请在下方填写基期年份" in dialog.summary_label.text()
+    with qtbot.waitSignal(dialog.preview_ready, timeout=10000):
+        dialog.baseline_spin.setValue(2020)
+    assert "基期 2020年" in dialog.summary_label.text()
+
+
+def test_tab_leaves_the_preview_table(dialog, qtbot):
+    _paste(qtbot, dialog, (TABLES / "liaocheng-2030.tsv").read_text(encoding="utf-8"))
+    dialog.activateWindow()
+    dialog.table.setFocus()
+    dialog.table.setCurrentIndex(dialog.model.index(0, 0))
+    qtbot.keyClick(dialog.table, Qt.Key.Key_Tab)
+    assert not dialog.table.hasFocus()

@@ -260,9 +260,114 @@ def test_a_file_with_plans_but_no_org_units_says_so(qtbot, db_path, _bundled_fon
         assert "还没有机构" in page.message_label.text() and page.model.rowCount() == 0
         card = ScorecardPage(conn, db_path, runner)
         qtbot.addWidget(card)
+        card.show()  # a hidden page computes when shown
         qtbot.waitUntil(lambda: "还没有机构" in card.message_label.text(), timeout=10000)
         page.close()
         card.close()
+    finally:
+        runner.wait_idle()
+        runner.shutdown()
+        conn.close()
+
+
+def test_a_baseline_taken_from_the_data_is_marked_as_such(page):
+    model = page.model
+    rows = {model.row_at(r).seq: r for r in range(model.rowCount())}
+    # 孕产妇死亡率: the plan prints "-"; the 0 shown is the county's own 2020 value, not the plan's.
+    mmr = model.index(rows["3"], model.COL_BASELINE)
+    assert mmr.data() == "0.00\n2020年实际值"
+    assert "本单位的实际数据" in mmr.data(Qt.ItemDataRole.ToolTipRole)
+    assert "规划原文“-”" in mmr.data(Qt.ItemDataRole.ToolTipRole)
+    # Row 13: the plan's 14.1 contradicts the data's 15.37, and the tooltip says so.
+    thirteen = model.index(rows["13"], model.COL_BASELINE)
+    assert thirteen.data() == "15.37\n2020年实际值"
+    assert "规划基期值 14.1% 与2020年实际数据 15.37% 不一致" in thirteen.data(Qt.ItemDataRole.ToolTipRole)
+    assert model.index(rows["19"], model.COL_BASELINE).data() == "2.77\n2020年"  # the plan's own figure
+    page.open_chart(page.proxy.mapFromSource(model.index(rows["3"], 0)).row())
+    chart = page.chart_panel().chart
+    chart.resize(900, 420)
+    assert chart.tooltip_near(chart.point_scene_pos(2020, 0.0)).startswith(
+        "基期 2020年：0.00/10万（实际数据）"
+    )
+
+
+def test_a_comparator_target_is_judged_once_its_reference_value_is_entered(page, qtbot, monkeypatch):
+    # The reason said "需录入参照值…" but nothing in the program let anyone enter one.
+    from PySide6.QtWidgets import QInputDialog, QMessageBox
+
+    from desktop.io.plan_table import read_plan_text
+    from desktop.ops.plan_import import import_plan_table, preview_plan_table
+
+    text = (
+        "指标\t2020年\t2025年\n婴儿死亡率（‰）\t2.27\t优于全省平均水平\n每千人口注册护士数（人）\t2.73\t2.8\n"
+    )
+    conn = page._conn
+    plan_id = import_plan_table(
+        conn, preview_plan_table(conn, read_plan_text(text)), title="对比目标"
+    ).plan_id
+    with qtbot.waitSignal(page.results_shown, timeout=10000):
+        page.refresh(OpChanges(plans=True))
+    with qtbot.waitSignal(page.results_shown, timeout=10000):
+        page.select_plan(plan_id)
+    imr = page.model.row_at(0)
+    assert imr.status == "cannot_judge" and "需录入参照值" in imr.reason
+    page.table.setCurrentIndex(page.proxy.index(1, 1))
+    assert not page.reference_button.isEnabled()  # 注册护士 has no comparator target
+    page.table.setCurrentIndex(page.proxy.index(0, 1))
+    assert page.reference_button.isEnabled()
+
+    warned = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *args: warned.append(args[2]))
+    assert not page.set_reference_text(imr.headline.target_id, "约三")
+    assert warned and "不是数字" in warned[0]
+
+    monkeypatch.setattr(QInputDialog, "getText", lambda *args, **kwargs: ("３．２‰", True))
+    with (
+        qtbot.waitSignal(page.data_changed, timeout=5000) as changed,
+        qtbot.waitSignal(page.results_shown, timeout=10000),
+    ):
+        page.reference_button.click()
+    assert changed.args[0] == OpChanges(plans=True)
+    imr = page.model.row_at(0)
+    assert imr.status == "achieved" and "参照值 3.2‰" in imr.reason, imr.reason
+    with qtbot.waitSignal(page.results_shown, timeout=10000):
+        assert page.set_reference_text(imr.headline.target_id, "  ")  # blank clears it
+    assert page.model.row_at(0).status == "cannot_judge"
+
+
+def test_the_year_axis_ends_with_the_last_target_year(page):
+    row = next(
+        r for r in range(page.model.rowCount()) if page.model.row_at(r).indicator_code == "DOCTORS_PER_1000"
+    )
+    page.open_chart(page.proxy.mapFromSource(page.model.index(row, 0)).row())
+    chart = page.chart_panel().chart
+    (x0, x1), _ = chart.plot.getViewBox().viewRange()
+    years = chart.plot.getAxis("bottom").tickValues(x0, x1, 800)[0][1]
+    assert years[0] == 2020 and years[-1] == 2025  # no empty 2026年 beyond the plan
+
+
+def test_hidden_pages_recompute_only_when_shown(qtbot, demo_path, _bundled_font):
+    # A clerk saving values on 数据填报 all day made both monitoring pages re-evaluate after every save.
+    from desktop.ui.monitoring.scorecard_page import ScorecardPage
+
+    conn = connect(demo_path)
+    runner = TaskRunner(demo_path)
+    try:
+        pages = [MonitoringPage(conn, demo_path, runner), ScorecardPage(conn, demo_path, runner)]
+        for hidden in pages:
+            qtbot.addWidget(hidden)
+            hidden.refresh(OpChanges(values=True))
+            assert not hidden._latest.running and hidden.model.rowCount() == 0
+            assert hidden.current_plan_id() is not None  # the pickers are filled all the same
+        for hidden in pages:
+            with qtbot.waitSignal(hidden.results_shown, timeout=10000):
+                hidden.show()
+            assert hidden.model.rowCount() > 0
+            hidden.hide()
+            hidden.refresh(OpChanges(values=True))
+            assert not hidden._latest.running
+            with qtbot.waitSignal(hidden.results_shown, timeout=10000):
+                hidden.show()
     finally:
         runner.wait_idle()
         runner.shutdown()

@@ -131,3 +131,40 @@ def test_header_wrapping():
     assert wrap("每千人口执业（助理）医师数（人）", 7, 3) == "每千人口执业（\n助理）医师数（\n人）"
     assert wrap("婴儿死亡率（‰）", 7, 3) == "婴儿死亡率（‰）"
     assert wrap("一二三四五六七八九十" * 3, 7, 2).endswith("…")
+
+
+def test_showing_a_wide_scorecard_measures_no_cells(page, monkeypatch):
+    # resizeRowsToContents sized all 2,600 cells of a 125-indicator card on the GUI thread (~130 ms of the
+    # 200 ms a frozen window may take); the cells are one line each, so rows have one fixed height.
+    from PySide6.QtWidgets import QHeaderView, QTableView
+
+    calls = []
+    monkeypatch.setattr(QTableView, "resizeRowsToContents", lambda self: calls.append(self))
+    page.set_shown_indicators({c.plan_indicator_id for c in page.model.scorecard.columns})
+    page._finished(page.model.scorecard)
+    assert calls == []
+    vertical = page.table.verticalHeader()
+    assert vertical.sectionResizeMode(0) == QHeaderView.ResizeMode.Fixed
+    heights = {page.table.rowHeight(r) for r in range(page.proxy.rowCount())}
+    assert len(heights) == 1 and heights.pop() >= page.table.fontMetrics().height() + 4
+
+
+def test_the_suggested_file_name_is_one_windows_accepts(page):
+    from dataclasses import replace
+
+    from desktop.ui.monitoring.scorecard_page import default_export_name
+
+    card = page.model.scorecard
+    assert default_export_name(card) == f"{card.plan.short_title or card.plan.title}_乡镇记分卡_2024年.xlsx"
+    pasted = replace(card, plan=replace(card.plan, short_title=None, title='某县"十四五"规划: 卫生/健康*'))
+    name = default_export_name(pasted)
+    assert name == "某县_十四五_规划_卫生_健康_乡镇记分卡_2024年.xlsx"
+    assert not set(name) & set('\\/:*?"<>|')
+
+
+def test_tab_leaves_the_scorecard_table(page, qtbot):
+    page.activateWindow()
+    page.table.setFocus()
+    page.table.setCurrentIndex(page.proxy.index(1, 1))
+    qtbot.keyClick(page.table, Qt.Key.Key_Tab)
+    assert not page.table.hasFocus()

@@ -233,7 +233,7 @@ class IndicatorChart(QWidget):
             )
             self.plot.addItem(star)
             legend.addItem(star, tr("基期值"))
-            source = tr("（规划基期值）") if row.baseline_source == "plan" else ""
+            source = tr("（规划基期值）") if row.baseline_source == "plan" else tr("（实际数据）")
             self._points.append(
                 (
                     row.baseline_year,
@@ -268,7 +268,8 @@ class IndicatorChart(QWidget):
         if not xs:
             self.plot.setXRange(2020, 2025, padding=0.05)
         else:
-            self.plot.setXRange(min(xs) - 0.5, max(xs) + 0.8, padding=0)
+            # Less than a year beyond the last drawn point: an empty "2026年" tick invites a question.
+            self.plot.setXRange(min(xs) - 0.5, max(xs) + 0.6, padding=0)
         if ys:
             low, high = min(ys), max(ys)
             span = high - low or max(abs(high) * 0.1, 1.0)

@@ -4,13 +4,16 @@ Pick a plan, a year and a unit (or follow the org tree through set_org_unit); th
 TaskRunner, off the GUI thread, and again whenever data change elsewhere (refresh). Filters narrow the table
 to what is off track, to 约束性 indicators, or to one domain. Enter or a double-click opens the chart of the
 current indicator under the table (pyqtgraph is imported then, not before), and the chart exports to PNG.
+A comparator target (优于全省平均水平) is judged once its reference value is entered (录入参照值).
 A plan not yet in the file can be pasted in from its indicator table (PlanImportDialog).
 """
 
 from __future__ import annotations
 
+import re
 import sqlite3
 import threading
+import unicodedata
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
@@ -21,7 +24,9 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QHeaderView,
+    QInputDialog,
     QLabel,
+    QMessageBox,
     QPushButton,
     QSplitter,
     QStyledItemDelegate,
@@ -36,6 +41,8 @@ from desktop.ops.monitoring import (
     MonitoringError,
     PlanProgress,
     evaluate_plan,
+    load_reference_values,
+    set_reference_value,
 )
 from desktop.store.orgunits import list_org_units
 from desktop.store.plans import Plan, list_plans
@@ -58,6 +65,8 @@ from desktop.ui.task_runner import LatestRun, TaskRunner
 # Widths in characters of the UI font, so they scale with the font and the screen's DPI.
 _COLUMN_CHARS = {"domain": 5, "name": 14, "unit": 4, "number": 7, "milestone": 9, "status": 5}
 _MIN_REASON_CHARS = 24
+# A reference value as a clerk types it: 3.5, ３．５, 3.5‰, 85%, 5.5/10万 (the unit is only tolerated).
+_REFERENCE = re.compile(r"([-+]?(?:\d+(?:\.\d*)?|\.\d+))\s*(?:%|‰|1?/10万|[\u4e00-\u9fff]{1,3})?")
 
 
 def warm_up_chart_module() -> threading.Thread:
@@ -103,6 +112,7 @@ class MonitoringPage(QWidget):
         self._chart_panel = None
         self._chart_id: int | None = None
         self._warm_up: threading.Thread | None = None
+        self._stale = False  # a recomputation was asked for while the page was hidden
         self.model = MonitoringTableModel(self)
         self.proxy = MonitoringFilterProxyModel(self)
         self.proxy.setSourceModel(self.model)
@@ -137,6 +147,12 @@ class MonitoringPage(QWidget):
         self.chart_button = QPushButton(tr("查看图表(&G)"))
         self.chart_button.setToolTip(tr("显示当前指标的趋势图（也可双击指标或按回车）"))
         self.chart_button.clicked.connect(lambda: self.open_chart())
+        self.reference_button = QPushButton(tr("录入参照值(&R)…"))
+        self.reference_button.setToolTip(
+            tr("“优于全省平均水平”一类的目标需要参照值才能判断：为当前指标录入（留空则清除）")
+        )
+        self.reference_button.setEnabled(False)
+        self.reference_button.clicked.connect(self.ask_reference_value)
         self.import_button = QPushButton(tr("粘贴规划指标表(&I)…"))
         self.import_button.setToolTip(tr("从 Word、WPS 或 Excel 复制规划的指标表，导入为新规划"))
         self.import_button.clicked.connect(self.open_import_dialog)
@@ -157,6 +173,7 @@ class MonitoringPage(QWidget):
         filters.addWidget(buddy_label(tr("领域(&D)："), self.domain_combo))
         filters.addWidget(self.domain_combo)
         filters.addStretch(1)
+        filters.addWidget(self.reference_button)
         filters.addWidget(self.chart_button)
 
         self.summary_label = QLabel()
@@ -188,6 +205,7 @@ class MonitoringPage(QWidget):
         self.table.doubleClicked.connect(lambda index: self.open_chart(index.row()))
         self.table.setAccessibleName(tr("指标进展表"))
         self.table.installEventFilter(self)
+        self.table.selectionModel().currentChanged.connect(self._update_reference_button)
         self._heights_pending = False
 
         self.splitter = QSplitter(Qt.Orientation.Vertical)
@@ -214,6 +232,8 @@ class MonitoringPage(QWidget):
         super().showEvent(event)
         if self._warm_up is None:
             self._warm_up = warm_up_chart_module()
+        if self._stale:
+            self.recompute()
 
     # --- the page contract -----------------------------------------------------------------------------------
 
@@ -266,8 +286,11 @@ class MonitoringPage(QWidget):
     # --- computing -------------------------------------------------------------------------------------------
 
     def recompute(self) -> None:
-        """Evaluate the chosen plan in the background; a request made meanwhile runs once the current one ends."""
-        if self._latest.busy():
+        """Evaluate the chosen plan in the background; a request made meanwhile runs once the current one ends.
+        A hidden page only notes the request and computes when shown: a clerk saving values all day on another
+        page should not pay for a plan evaluation after every save."""
+        self._stale = not self.isVisible()
+        if self._stale or self._latest.busy():
             return
         plan_id, year, unit_id = self.current_plan_id(), self.current_year(), self.current_unit_id()
         if plan_id is None or year is None:
@@ -303,6 +326,7 @@ class MonitoringPage(QWidget):
         self._update_summary(result)
         if keep is not None:
             self._select_source_row(self.model.row_of(keep))
+        self._update_reference_button()
         if self._chart_panel is not None and self._chart_panel.isVisible() and self._chart_id is not None:
             row = self.model.row_of(self._chart_id)
             if row >= 0:
@@ -413,6 +437,56 @@ class MonitoringPage(QWidget):
         panel.show()
         self._chart_id = row.plan_indicator_id
         self.chart_shown.emit(row.plan_indicator_id)
+        return True
+
+    # --- reference values for comparator targets ------------------------------------------------------------
+
+    def _comparator(self):
+        """The current row's comparator milestone (the headline one first), or None."""
+        row = self._current_row()
+        found = [m for m in row.milestones if m.kind == "comparator"] if row is not None else []
+        if not found:
+            return None
+        return row.headline if row.headline in found else found[0]
+
+    def _update_reference_button(self, *_args) -> None:
+        self.reference_button.setEnabled(self._comparator() is not None)
+
+    def ask_reference_value(self) -> None:
+        milestone = self._comparator()
+        row = self._current_row()
+        if milestone is None or row is None:
+            return
+        current = load_reference_values(self._conn).get(milestone.target_id)
+        prompt = (
+            tr("“%1”%2年目标“%3”的参照值（%4；留空则清除）：")
+            .replace("%1", row.name)
+            .replace("%2", str(milestone.year))
+            .replace("%3", milestone.raw)
+            .replace("%4", row.unit or tr("与指标同单位"))
+        )
+        shown = "" if current is None else f"{current:g}"
+        text, ok = QInputDialog.getText(self, tr("录入参照值"), prompt, text=shown)
+        if ok:
+            self.set_reference_text(milestone.target_id, text)
+
+    def set_reference_text(self, target_id: int, text: str) -> bool:
+        """Store text (as typed, full-width digits and a unit allowed) as the reference value of a comparator
+        target, or clear it when blank; the evaluation then recomputes. False, with a message, on bad input."""
+        key = unicodedata.normalize("NFKC", text or "").strip()
+        match = _REFERENCE.fullmatch(key) if key else None
+        if key and match is None:
+            QMessageBox.warning(
+                self, tr("录入参照值"), tr("“%1”不是数字，请输入如 3.5 的数值。").replace("%1", text)
+            )
+            return False
+        try:
+            changes = set_reference_value(self._conn, target_id, float(match.group(1)) if match else None)
+        except MonitoringError as exc:
+            QMessageBox.warning(self, tr("录入参照值"), exc.message)
+            return False
+        self.data_changed.emit(changes)
+        self.refresh(changes)
         return True
 
     # --- import ----------------------------------------------------------------------------------------------

@@ -2,6 +2,8 @@
 
 Reading and previewing run in the TaskRunner as the text changes (debounced), so a large paste never freezes
 the window; nothing is stored until 导入 is pressed, and then in one transaction (ops.plan_import).
+Closing the dialog while a preview runs drops its result (the widgets may already be gone); while the import
+runs the dialog stays open — the TaskRunner's own progress dialog offers Cancel, which rolls it back.
 """
 
 from __future__ import annotations
@@ -79,6 +81,8 @@ class PlanImportDialog(QDialog):
         self._file: Path | None = None
         self._busy = False
         self._again = False
+        self._importing = False
+        self._closed = False
         self.result_value: ImportResult | None = None
         self.setWindowTitle(tr("导入规划指标表"))
         self.resize(1180, 760)
@@ -144,6 +148,9 @@ class PlanImportDialog(QDialog):
         self.table.setModel(self.model)
         self.table.setWordWrap(True)
         self.table.setAlternatingRowColors(True)
+        self.table.setTabKeyNavigation(
+            False
+        )  # Tab goes on to 规划名称 and 导入 instead of through every cell
         self.table.verticalHeader().setVisible(False)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
         self.table.setEditTriggers(
@@ -255,11 +262,13 @@ class PlanImportDialog(QDialog):
         return False
 
     def _previewed(self, preview: ImportPreview) -> None:
+        if self._closed:  # closed meanwhile (WA_DeleteOnClose may have deleted the model already)
+            return
         if not self._settle():
             self._show_preview(preview, "")
 
     def _preview_failed(self, error: BaseException) -> None:
-        if self._settle():
+        if self._closed or self._settle():
             return
         if not isinstance(error, PlanTableError):
             raise error
@@ -273,7 +282,12 @@ class PlanImportDialog(QDialog):
         else:
             unreadable, ambiguous = preview.unreadable_cells, preview.ambiguous_cells
             years = "、".join(f"{y}年" for y in preview.table.target_years)
-            base = f"{preview.table.baseline_year}年" if preview.table.baseline_year else tr("未注明年份")
+            # Without its year a written baseline cannot be used to measure progress: ask for it.
+            base = (
+                f"{preview.table.baseline_year}年"
+                if preview.table.baseline_year
+                else tr("未注明年份，请在下方填写基期年份")
+            )
             self.summary_label.setText(
                 tr("读到 %1 个指标行（基期 %2，目标年 %3）；%4 行对应已有指标，其余将新建指标；")
                 .replace("%1", str(len(preview.rows)))
@@ -315,15 +329,24 @@ class PlanImportDialog(QDialog):
         self.table.resizeRowsToContents()
 
     def _update_buttons(self) -> None:
-        ready = self.model.preview is not None and not self._busy
+        ready = self.model.preview is not None and not self._busy and not self._importing
         self.import_button.setEnabled(ready and bool(self.title_edit.text().strip()))
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setEnabled(not self._importing)
+
+    def done(self, result: int) -> None:
+        """accept(), reject(), Esc and the window's close button all end here."""
+        if self._importing and result != QDialog.DialogCode.Accepted:
+            return  # the plan is being stored in one transaction: closing now would hide whether it was
+        self._closed = True
+        self._timer.stop()
+        super().done(result)
 
     # --- confirm ---------------------------------------------------------------------------------------------
 
     def confirm(self) -> None:
         preview = self.model.preview
         title = self.title_edit.text().strip()
-        if preview is None:
+        if preview is None or self._importing:  # a second Enter or click while storing stores nothing twice
             return
         if not title:
             QMessageBox.information(self, tr("导入规划"), tr("请先填写规划名称。"))
@@ -354,15 +377,30 @@ class PlanImportDialog(QDialog):
                 conn, preview, title=title, baseline_year=year, choices=choices, progress=progress
             )
 
-        self.import_button.setEnabled(False)
-        self._runner.run(task, title=tr("导入规划"), on_done=self._imported, on_error=self._import_failed)
+        if self._importing:
+            return
+        self._importing = True
+        self._update_buttons()
+        self._runner.run(
+            task,
+            title=tr("导入规划"),
+            on_done=self._imported,
+            on_error=self._import_failed,
+            on_cancelled=self._import_cancelled,
+        )
 
     def _imported(self, result: ImportResult) -> None:
+        self._importing = False
         self.result_value = result
         self.plan_imported.emit(result)
         self.accept()
 
+    def _import_cancelled(self) -> None:
+        self._importing = False  # rolled back: nothing stored; the preview is still there to import again
+        self._update_buttons()
+
     def _import_failed(self, error: BaseException) -> None:
+        self._importing = False
         self._update_buttons()
         if not isinstance(error, PlanImportError):
             raise error

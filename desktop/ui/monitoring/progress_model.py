@@ -130,7 +130,8 @@ class MonitoringTableModel(QAbstractTableModel):
                 return f"{row.seq + '. ' if row.seq else ''}{row.name}{nature}"
             if column == self.COL_BASELINE and row.baseline_source:
                 raw = tr("；规划原文“%1”").replace("%1", row.baseline_raw) if row.baseline_raw else ""
-                return tr("取自%1").replace("%1", tr(_SOURCE[row.baseline_source])) + raw
+                note = f"\n{row.baseline_note}" if row.baseline_note else ""
+                return tr("取自%1").replace("%1", tr(_SOURCE[row.baseline_source])) + raw + note
             if column == self.COL_LATEST and row.latest and row.latest[0] in row.coverage:
                 return tr("部分汇总：%1").replace("%1", row.coverage[row.latest[0]])
         partial = row.latest is not None and row.latest[0] in row.coverage
@@ -150,7 +151,12 @@ class MonitoringTableModel(QAbstractTableModel):
         if column == self.COL_BASELINE:
             if row.baseline_value is None:
                 return row.baseline_raw or "—"
-            return f"{format_value(row.baseline_value, row.decimals, self._locale)}\n{row.baseline_year}年"
+            # A value taken from the data must not pass for the plan's: where the plan prints "-", a bare
+            # "0.00 2020年" reads as if the plan had written 0.
+            source = tr("年实际值") if row.baseline_source == "data" else tr("年")
+            return (
+                f"{format_value(row.baseline_value, row.decimals, self._locale)}\n{row.baseline_year}{source}"
+            )
         if row.latest is None:
             return "—"
         mark = "*" if row.latest[0] in row.coverage else ""
