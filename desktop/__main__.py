@@ -12,8 +12,19 @@ SUBCOMMANDS = {"export", "import-return", "init", "plans", "progress", "targets"
 
 
 def wants_command_line(argv: list[str]) -> bool:
-    """True when argv names a subcommand or asks for help/version (the GUI takes only --db and probe flags)."""
-    return any(arg in SUBCOMMANDS or arg in ("-h", "--help", "--version") for arg in argv)
+    """True when argv names a subcommand or asks for help/version (the GUI takes only --db and probe flags).
+
+    A first word that is neither a subcommand nor a file path is a mistyped subcommand (`healthdesk plan list`):
+    the command line says so, instead of a window opening as if nothing had been asked.
+    """
+    if any(arg in SUBCOMMANDS or arg in ("-h", "--help", "--version") for arg in argv):
+        return True
+    first = argv[0] if argv else ""
+    return bool(first) and not first.startswith("-") and not _looks_like_path(first)
+
+
+def _looks_like_path(arg: str) -> bool:
+    return any(ch in arg for ch in "/\\:.")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -138,6 +138,10 @@ def setup_logging(directory: Path | None = None) -> Path | None:
         directory.mkdir(parents=True, exist_ok=True)
         handler = RotatingFileHandler(path, maxBytes=LOG_MAX_BYTES, backupCount=LOG_BACKUPS, encoding="utf-8")
     except OSError:
+        # Without any handler, logging's last resort prints log.exception's traceback to stderr — the one
+        # thing a user must never see. The errors are still reported, in one line or a dialog.
+        if not root.handlers:
+            root.addHandler(logging.NullHandler())
         return None
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(threadName)s %(name)s: %(message)s"))
     root.addHandler(handler)
@@ -239,16 +243,38 @@ def _install_qt_message_handler() -> None:
 
 
 def acquire_lock(db_path: Path) -> QLockFile | None:
-    """The single-instance lock for db_path, or None if another running instance holds it."""
+    """The single-instance lock for db_path, or None if another running instance holds it.
+
+    Raises DatabaseError (a Chinese message) when the lock cannot even be written, e.g. a user data folder
+    without write permission: saying "already running" then would send the clerk looking for a window
+    that does not exist.
+    """
     from PySide6.QtCore import QLockFile
 
     path = lock_file_path(db_path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise _lock_folder_error(path.parent, exc) from exc
     lock = QLockFile(str(path))
     # 0 = never stale by age: a program left open for days keeps its lock. A crashed instance's lock is still
     # taken over, because QLockFile checks whether the recorded process is alive.
     lock.setStaleLockTime(0)
-    return lock if lock.tryLock(100) else None
+    if lock.tryLock(100):
+        return lock
+    if lock.error() == QLockFile.LockError.PermissionError:
+        raise _lock_folder_error(path.parent, PermissionError(13, "Permission denied"))
+    return None
+
+
+def _lock_folder_error(folder: Path, exc: OSError) -> Exception:
+    from desktop.store.db import DatabaseError, explain_os_error
+
+    return DatabaseError(
+        f"无法在用户数据文件夹“{folder}”中写入（{explain_os_error(exc)}），程序无法启动。"
+        "请检查这个文件夹的权限，或用环境变量 HEALTHDESK_HOME 指定一个可以写入的文件夹。",
+        folder,
+    )
 
 
 def _open_path(db_path: Path, *, default: bool, parent: QWidget | None) -> sqlite3.Connection:
@@ -289,34 +315,6 @@ def _with_busy_dialog(task: Callable, parent: QWidget | None):
         dialog.deleteLater()
 
 
-def choose_other_database(message: str, path: Path | None, parent: QWidget | None) -> Path | None:
-    """Show why a database could not be opened; return another file the user picked, or None to quit."""
-    from PySide6.QtWidgets import QFileDialog
-
-    from desktop.ui.error_dialog import DatabaseOpenErrorDialog
-
-    dialog = DatabaseOpenErrorDialog(message, path, parent)
-    dialog.exec()
-    if dialog.choice() != DatabaseOpenErrorDialog.PICK:
-        return None
-    start = str(path.parent if path is not None and path.parent.exists() else paths.user_data_dir())
-    chosen, _ = QFileDialog.getOpenFileName(
-        parent, "选择数据库文件", start, "数据库文件 (*.sqlite *.db);;所有文件 (*)"
-    )
-    return Path(chosen) if chosen else None
-
-
-def show_already_running(parent: QWidget | None, db_path: Path) -> None:
-    from PySide6.QtWidgets import QMessageBox
-
-    QMessageBox.information(
-        parent,
-        APP_SHORT_NAME_ZH,
-        f"程序已在运行，并且已经打开了这个数据库：\n{db_path}\n\n"
-        "请在任务栏中切换到已打开的窗口。同一个数据库同时只能在一个窗口中打开，以免数据冲突。",
-    )
-
-
 class _Session:
     """What the running program holds: the lock and connection of the open database."""
 
@@ -326,14 +324,27 @@ class _Session:
         self.db_path: Path | None = None
 
     def open(self, db_path: Path, *, default: bool, interactive: bool, parent=None) -> bool:
-        """Lock and open db_path, asking for another file on failure (if interactive). False = give up."""
+        """Lock and open db_path, offering a restore or another file on failure (if interactive).
+        False = give up."""
         from desktop.store.db import DatabaseError
 
         while True:
-            lock = acquire_lock(db_path)
+            try:
+                lock = acquire_lock(db_path)
+            except DatabaseError as exc:  # the user data folder cannot be written: another file won't help
+                log.error("cannot write the lock file for %s: %s", db_path, exc.message)
+                if interactive:
+                    from desktop.ui.error_dialog import show_cannot_start
+
+                    show_cannot_start(parent, exc.message)
+                else:
+                    _write_err(exc.message)
+                return False
             if lock is None:
                 log.info("database already open in another instance: %s", db_path)
                 if interactive:
+                    from desktop.ui.error_dialog import show_already_running
+
                     show_already_running(parent, db_path)
                 else:
                     _write_err(f"程序已在运行，并已打开数据库：{db_path}")
@@ -341,12 +352,24 @@ class _Session:
             try:
                 conn = _open_path(db_path, default=default, parent=parent)
             except DatabaseError as exc:
-                lock.unlock()
                 log.warning("cannot open database %s: %s", db_path, exc.message)
                 if not interactive:
+                    lock.unlock()
                     _write_err(f"无法打开数据库：{exc.message}")
                     return False
-                other = choose_other_database(exc.message, exc.path or db_path, parent)
+                from desktop.ui.error_dialog import (
+                    DatabaseOpenErrorDialog,
+                    ask_after_open_failure,
+                    restore_from_backup,
+                )
+
+                # The lock stays held while the user decides, so a restore never races a second instance.
+                choice, other = ask_after_open_failure(exc, exc.path or db_path, parent)
+                if choice == DatabaseOpenErrorDialog.RESTORE:
+                    restore_from_backup(exc.path or db_path, parent)
+                    lock.unlock()
+                    continue  # try the same file again; if it still fails the dialog says so again
+                lock.unlock()
                 if other is None:
                     return False
                 db_path, default = other, False
@@ -372,14 +395,18 @@ def _switch_database(session: _Session, window, path_text: str) -> None:
     new_path = Path(path_text)
     if session.db_path is not None and new_path.resolve() == session.db_path.resolve():
         return
-    lock = acquire_lock(new_path)
-    if lock is None:
-        show_already_running(window, new_path)
-        return
+    lock = None
     try:
+        lock = acquire_lock(new_path)
+        if lock is None:
+            from desktop.ui.error_dialog import show_already_running
+
+            show_already_running(window, new_path)
+            return
         conn = open_database(new_path, create=False).conn
     except DatabaseError as exc:
-        lock.unlock()
+        if lock is not None:
+            lock.unlock()
         from PySide6.QtWidgets import QMessageBox
 
         QMessageBox.warning(window, "无法打开数据库", exc.message)
@@ -428,8 +455,11 @@ def _arm_startup_probe(app, window, t0: float) -> None:
             return False
 
     def report() -> None:
-        sys.stdout.write(f"startup_ms={(time.time() - t0) * 1000:.1f}\n")
-        sys.stdout.flush()
+        # sys.stdout is None in a windowed bundle: the probe then only checks that start-up works (and logs).
+        if sys.stdout is not None:
+            sys.stdout.write(f"startup_ms={(time.time() - t0) * 1000:.1f}\n")
+            sys.stdout.flush()
+        log.info("startup probe: window painted after %.1f ms", (time.time() - t0) * 1000)
         app.quit()
 
     window._startup_probe = _FirstPaint(window)

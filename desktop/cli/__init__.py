@@ -18,15 +18,19 @@ from pathlib import Path
 
 from desktop import APP_NAME_ZH, __version__
 from desktop.cli import init_cmd, plans_cmd, progress_cmd, returns_cmd, targets_cmd
-from desktop.cli.common import UserError, err
+from desktop.cli.common import UserError, err, use_chinese_argparse
 from desktop.core import paths
 
 log = logging.getLogger(__name__)
+
+# The window's open-error dialog has a 从备份恢复 button; here the clerk needs the folder to look in.
+RESTORE_HINT = "可以从备份恢复：备份在“{folder}”中，在主窗口中打开这个文件时会提供“从备份恢复”。"
 
 COMMANDS = (init_cmd, plans_cmd, progress_cmd, targets_cmd, returns_cmd)
 
 
 def build_parser() -> argparse.ArgumentParser:
+    use_chinese_argparse()  # before any parser exists: section titles are looked up when a parser is made
     parser = argparse.ArgumentParser(
         prog="healthdesk",
         description=f"{APP_NAME_ZH}（County Health Desk）。不带子命令时打开主窗口。",
@@ -47,7 +51,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return 0
     handler = args.handler
-    from desktop.store.db import DatabaseError
+    from desktop.store.db import DamagedDatabase, DatabaseError
 
     try:
         return handler(args)
@@ -58,27 +62,61 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     except (UserError, DatabaseError) as exc:
         err(f"错误：{getattr(exc, 'message', exc)}")
+        if isinstance(exc, DamagedDatabase):
+            err(RESTORE_HINT.format(folder=paths.backups_dir_for((exc.path or Path(".")).resolve())))
         return 2
-    except Exception:
+    except Exception as exc:
         log_file = _log_to_file()
         log.exception("command failed: %s", argv)
-        err(f"出现意外错误，命令未完成。详细信息已写入日志：{log_file}")
+        if log_file is None:
+            err(f"出现意外错误，命令未完成：{type(exc).__name__}: {exc}（日志文件无法写入）")
+        else:
+            err(f"出现意外错误，命令未完成。详细信息已写入日志：{log_file}")
         return 1
 
 
 def _make_output_safe() -> None:
     """A Windows console in GBK cannot print every symbol; replace rather than crash mid-table."""
+    _ensure_streams()
     for stream in (sys.stdout, sys.stderr):
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is not None:
             reconfigure(errors="replace")
 
 
-def _log_to_file() -> Path:
-    log_dir = paths.log_dir()
-    log_dir.mkdir(parents=True, exist_ok=True)
-    log_file = log_dir / "healthdesk-cli.log"
-    handler = logging.FileHandler(log_file, encoding="utf-8")
+def _ensure_streams() -> None:
+    """Give a windowed program (the installer's CountyHealthDesk.exe, built with console=False, or pythonw)
+    somewhere to write: it starts with sys.stdout and sys.stderr set to None, and the first message would
+    raise. Borrow the console of the cmd.exe that started it if there is one, else write nowhere."""
+    if sys.stdout is not None and sys.stderr is not None:
+        return
+    if sys.platform == "win32":
+        try:
+            import ctypes
+
+            if ctypes.windll.kernel32.AttachConsole(-1):  # ATTACH_PARENT_PROCESS
+                if sys.stdout is None:
+                    sys.stdout = open("CONOUT$", "w", errors="replace")  # noqa: SIM115 (lives as long as the process)
+                if sys.stderr is None:
+                    sys.stderr = open("CONOUT$", "w", errors="replace")  # noqa: SIM115
+        except (AttributeError, OSError):
+            pass
+    if sys.stdout is None:
+        sys.stdout = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115
+    if sys.stderr is None:
+        sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115
+
+
+def _log_to_file() -> Path | None:
+    """Send the log to healthdesk-cli.log; None if it cannot be written (the data folder is read-only)."""
+    log_file = paths.log_dir() / "healthdesk-cli.log"
+    try:
+        log_file.parent.mkdir(parents=True, exist_ok=True)
+        handler: logging.Handler = logging.FileHandler(log_file, encoding="utf-8")
+    except OSError:
+        # A handler must exist, or logging's last resort prints the traceback on stderr.
+        logging.getLogger().addHandler(logging.NullHandler())
+        return None
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     logging.getLogger().addHandler(handler)
     return log_file

@@ -1,11 +1,43 @@
-"""Helpers every command shares: output, errors, opening the database, text tables."""
+"""Helpers every command shares: output, errors, opening the database, text tables, Chinese argparse."""
 
 from __future__ import annotations
 
+import argparse
 import json
 import sys
 import unicodedata
 from pathlib import Path
+
+# argparse's own words (usage, errors, section titles), which it looks up through gettext one by one at the
+# time it prints them. The command line is Chinese; "usage: … error: the following arguments are required"
+# in the middle of it reads like a crash to a statistician.
+ARGPARSE_ZH = {
+    "usage: ": "用法：",
+    "positional arguments": "位置参数",
+    "options": "选项",
+    "show this help message and exit": "显示本帮助并退出",
+    "show program's version number and exit": "显示版本号并退出",
+    "%(prog)s: error: %(message)s\n": "%(prog)s：错误：%(message)s\n",
+    "argument %(argument_name)s: %(message)s": "参数 %(argument_name)s：%(message)s",
+    "unrecognized arguments: %s": "无法识别的参数：%s",
+    "the following arguments are required: %s": "缺少必需的参数：%s",
+    "one of the arguments %s is required": "参数 %s 必须给出其中一个",
+    "expected one argument": "后面需要一个值",
+    "expected at most one argument": "后面最多只能有一个值",
+    "expected at least one argument": "后面至少需要一个值",
+    "invalid %(type)s value: %(value)r": "值 %(value)r 无效",
+    "invalid choice: %(value)r (choose from %(choices)s)": "无效的选择 %(value)r（可选：%(choices)s）",
+    "ambiguous option: %(option)s could match %(matches)s": "选项 %(option)s 有歧义，可能是 %(matches)s",
+    "not allowed with argument %s": "不能与参数 %s 同时使用",
+    "ignored explicit argument %r": "多余的值 %r",
+}
+
+
+def use_chinese_argparse() -> None:
+    """Make argparse print its usage lines and errors in Chinese (its gettext hook, for this process)."""
+    original = getattr(argparse, "_healthdesk_gettext", argparse._)
+    argparse._healthdesk_gettext = original
+    argparse._ = lambda message: ARGPARSE_ZH.get(message) or original(message)
 
 
 class UserError(Exception):

@@ -11,6 +11,10 @@ import unicodedata
 
 from desktop.core import target_words as words
 
+# Longer texts are prose, not table cells; refusing them keeps the regular expressions cheap.
+MAX_LENGTH = 300
+INTERNAL_ERROR_NOTE = "解析出错（程序内部错误），请人工核对"
+
 # ASCII digits only: \d would also accept Arabic-Indic and other digits that NFKC does not fold.
 NUM = r"(?:[0-9]+(?:\.[0-9]+)?|\.[0-9]+)"
 # A unit may carry digits only as a denominator or ratio ("/10万", ":100"); any other digit means a second number.

@@ -122,6 +122,9 @@ MAINTAIN_LEVELS = ("较低", "低", "较高", "高", "良好", "现有", "稳定
 # Words meaning "all of them" = 100 %. 全面 counts only when it is not an adverb in front of a verb (全面提高).
 COVERAGE_WORDS = ("全覆盖", "所有", "全部", "人人", "全员", "全面", "应保尽保", "应检尽检", "应种尽种")
 
+# A part of the whole; beside a coverage word they make the 100 % doubtful ("确保半数力争全部达到").
+PARTIAL_WORDS = ("半数", "大多数", "多数", "大部分", "部分")
+
 # Words in front of the number that set the kind. Effects: (kind, strict). "level" is the weakest and yields to
 # any bound or suffix. 以上/以下/以内 include the number itself (民法典 第一千二百五十九条), so the word forms are
 # inclusive; only the symbols > < and 高于/低于/超过/大于/小于/多于/少于 are strict.
@@ -235,6 +238,37 @@ COMPARATOR_WEAK = (
     "同类",
     "平均",
 )
+
+# A weak comparator word names a reference only after a word that compares ("达到全省标准", "高于全市"); at the
+# front of a sentence it names the scope ("全县0-6岁儿童…", "定期开展全市居民…监测").
+COMPARISON_LEADS = (
+    "达到",
+    "高于",
+    "低于",
+    "优于",
+    "好于",
+    "超过",
+    "不低于",
+    "不高于",
+    "接近",
+    "赶上",
+    "相当于",
+    "持平",
+    "对标",
+    "保持在",
+    "控制在",
+    "进入",
+    "跨入",
+    "位于",
+    "处于",
+)
+
+# Verbs that stop a trend: "遏制…上升趋势" asks for the opposite of 上升. 控制 is left out: it is also a noun
+# ("疾病预防控制中心服务能力持续提升").
+DIRECTION_NEGATORS = ("遏制", "遏止", "扭转", "抑制", "防止", "阻止", "杜绝", "避免")
+
+# Units after a number that make it an age naming a population ("0-6岁儿童", "65岁及以上老人"), not a target.
+AGE_UNITS = ("周岁", "岁", "月龄", "个月")
 
 # First match wins, so the negated forms come before the words they contain.
 COMPARATOR_DIRECTIONS: tuple[tuple[str, str], ...] = (

@@ -35,7 +35,13 @@ from dataclasses import asdict, dataclass
 
 from desktop.core import target_text as tx
 from desktop.core import target_words as words
-from desktop.core.target_text import format_number as format_number  # re-exported: part of this module's API
+
+# Re-exported: part of this module's API (the baseline reader lives in target_baseline to keep modules small).
+from desktop.core.target_baseline import BaselineReading as BaselineReading
+from desktop.core.target_baseline import parse_baseline as parse_baseline
+from desktop.core.target_text import INTERNAL_ERROR_NOTE as INTERNAL_ERROR_NOTE
+from desktop.core.target_text import MAX_LENGTH as MAX_LENGTH
+from desktop.core.target_text import format_number as format_number
 
 KINDS = (
     "level",
@@ -52,9 +58,6 @@ KINDS = (
     "none",
 )
 
-# Longer texts are prose, not table cells; refusing them keeps the regular expressions cheap.
-MAX_LENGTH = 300
-INTERNAL_ERROR_NOTE = "解析出错（程序内部错误），请人工核对"
 
 _LEADS_BY_LENGTH = sorted(words.LEAD_WORDS, key=len, reverse=True)
 _FILLERS_BY_LENGTH = sorted(words.FILLERS, key=len, reverse=True)
@@ -96,6 +99,11 @@ _COMPARATOR_STRONG_RE = re.compile(
     rf"|(?:{_PLACES})的?(?:较低|较高|先进|同期|同等|领先)水平|前[0-9一二三四五六七八九十]+名"
 )
 _COMPARATOR_WEAK_RE = re.compile(tx.alternation(words.COMPARATOR_WEAK))
+# "0-6岁儿童", "65岁及以上老人": an age naming who is counted, followed by the rest of the sentence.
+_AGE_RE = re.compile(
+    rf"{tx.NUM}(?:(?:-|~|至|到){tx.NUM})?(?:{tx.alternation(words.AGE_UNITS)})"
+    rf"(?:{tx.alternation(words.SUFFIX_WORDS)})?(?=[^0-9%‰])"
+)
 _MAINTAIN_RE = re.compile(
     rf"^(?P<subj>.*?)(?:继续|持续|长期)?(?:{tx.alternation(words.MAINTAIN_VERBS)})在?"
     rf"(?P<lvl>{tx.alternation(words.MAINTAIN_LEVELS)})?的?(?:水平|状态|态势)?$"
@@ -123,20 +131,6 @@ class TargetReading:
 
     def to_dict(self) -> dict[str, object]:
         """Plain dict with exactly the eleven field names, ready for json.dumps."""
-        return asdict(self)
-
-
-@dataclass(frozen=True)
-class BaselineReading:
-    """A baseline cell: the first number it holds, the year written beside it, and what else it said."""
-
-    raw: str
-    value: float | None
-    year: int | None
-    note: str
-
-    def to_dict(self) -> dict[str, object]:
-        """Plain dict (raw, value, year, note), ready for json.dumps."""
         return asdict(self)
 
 
@@ -225,7 +219,7 @@ def _subject_remark(subject: str) -> str:
 
 
 def _unreadable(text: str, ctx: _Context, why: str = "") -> TargetReading:
-    if not why and len(re.findall(tx.NUM, text)) > 1:
+    if not why and len(re.findall(tx.NUM, _AGE_RE.sub("", text))) > 1:
         why = "（含多个数值）"
     return ctx.make("none", f"无法识别“{text}”{why}，请人工核对", ambiguous=True)
 
@@ -345,6 +339,8 @@ def _read_range(text: str, ctx: _Context) -> TargetReading | None:
     m = _RANGE_RE.match(text)
     if m is None:
         return None
+    if _AGE_RE.match(text, m.start("a")):
+        return None  # "0-6岁儿童实现…全覆盖": the range says who, the rest of the sentence says what
     low, high = tx.to_number(m["a"]), tx.to_number(m["b"])
     if low is None or high is None:
         return _unreadable(text, ctx, "（数值过大）")
@@ -396,6 +392,10 @@ def _read_bound(text: str, ctx: _Context) -> TargetReading | None:
     if value is None:
         return _unreadable(text, ctx, "（数值过大）")
     qualifier, suffix, unit_text, trailing = tx.split_tail(m["tail"])
+    share_of = ""
+    if trailing and qualifier in ("at_least", "at_most") and unit_text == "%":
+        # "50%以上乡镇达到省级卫生乡镇": a share of the units that follow it; the number is the target.
+        share_of, trailing = trailing, ""
     if trailing and qualifier != "more_than":
         # "5岁以下儿童死亡率持续下降": number and suffix qualify a subject; let the later readers try.
         return None
@@ -413,12 +413,14 @@ def _read_bound(text: str, ctx: _Context) -> TargetReading | None:
     else:
         kind, strict = "level", False
     kinds_said = {k for k, _ in bounds} | ({qualifier} if qualifier else set())
-    ambiguous = bool(leftover) or {"at_least", "at_most"} <= kinds_said
+    ambiguous = bool(leftover) or bool(share_of) or {"at_least", "at_most"} <= kinds_said
     if {"at_least", "at_most"} <= kinds_said:
         remarks.append("原文上下限用词矛盾，请核对")
     unit_shown = unit_text + trailing
     if leftover:
         remarks.append(_subject_remark(leftover))
+    if share_of:
+        remarks.append(_subject_remark(share_of))
     if _odd_unit(unit_shown):
         ambiguous = True
         remarks.append(_odd_unit_remark(unit_shown))
@@ -437,13 +439,18 @@ def _read_bound(text: str, ctx: _Context) -> TargetReading | None:
 
 def _read_coverage(text: str, ctx: _Context) -> TargetReading | None:
     """全覆盖 / 所有 / 全部 / 人人 / 全面 = 100 %; 全面 in front of a verb (全面提高) is an adverb instead."""
-    if re.search("[0-9]", text):
+    if re.search("[0-9]", _AGE_RE.sub("", text)):
         return None
     adverb_next = tuple(words.DIRECTION_MODIFIERS) + tuple(words.DIRECTION_VERBS)
     for word in words.COVERAGE_WORDS:
         at = text.find(word)
         if at < 0 or (word == "全面" and text[at + len(word) :].startswith(adverb_next)):
             continue
+        partial = next((w for w in words.PARTIAL_WORDS if w in text), None)
+        if partial:
+            # "确保半数力争全部达到…": a firm part and a hoped-for whole; 100 % is only the hope.
+            remarks = [f"原文另有“{partial}”，全覆盖可能只是争取目标，请核对"]
+            return ctx.make("coverage", f"“{text}”按全覆盖 100% 理解", remarks, value=100.0, ambiguous=True)
         return ctx.make("coverage", f"“{text}”即全覆盖，按 100% 理解", value=100.0)
     return None
 
@@ -453,7 +460,7 @@ def _read_direction(text: str, ctx: _Context) -> TargetReading | None:
     core = re.sub(r"(?:了|的?(?:趋势|态势))$", "", text)
     verb = next((v for v in sorted(words.DIRECTION_VERBS, key=len, reverse=True) if core.endswith(v)), None)
     if verb is None:
-        return None
+        return _read_leading_direction(core, ctx)
     rest = core[: -len(verb)]
     modifiers = sorted(words.DIRECTION_MODIFIERS, key=len, reverse=True)
     while word := next((w for w in modifiers if rest.endswith(w)), None):
@@ -462,16 +469,51 @@ def _read_direction(text: str, ctx: _Context) -> TargetReading | None:
     phrase = core[len(subject) :]
     direction = words.DIRECTION_VERBS[verb]
     remarks = ["无数值"]
+    negator = next((w for w in words.DIRECTION_NEGATORS if w in subject), None)
+    if negator and direction in ("up", "down"):
+        # "有效遏制重大慢性病发病率上升趋势": the plan wants the opposite of the trend it names.
+        direction = "down" if direction == "up" else "up"
+        phrase = f"{negator}…{phrase}"
+        remarks.append(f"原文要“{negator}”这一趋势，按{'下降' if direction == 'down' else '上升'}理解")
     if verb in _COMPLETION_VERBS:
         main = f"达成性目标“{phrase}”：按期完成即达标"
     else:
         wants = {"up": "须较基期有所提高", "down": "须较基期有所下降", "improve": "须朝指标的好方向变化"}
         main = f"趋势目标“{phrase}”：{wants[direction]}"
-    if "同比例" in phrase or "同步" in phrase:
+    # 同比例增加 ties the size of the change to another indicator the cell does not name: a person must say
+    # which, so it is flagged like every other reading whose note asks for a check (the table highlights it).
+    tied = "同比例" in phrase or "同步" in phrase
+    if tied:
         remarks.append("幅度与相关指标挂钩，需人工核对")
     if subject:
         remarks.append(_subject_remark(subject))
-    return ctx.make("direction", main, remarks, direction=direction, ambiguous=bool(subject))
+    return ctx.make("direction", main, remarks, direction=direction, ambiguous=bool(subject) or tied)
+
+
+_LEADING_VERBS = sorted(
+    (v for v, d in words.DIRECTION_VERBS.items() if d in ("up", "down") and len(v) > 1), key=len, reverse=True
+)
+
+
+def _read_leading_direction(text: str, ctx: _Context) -> TargetReading | None:
+    """持续降低孕产妇和婴儿死亡率: the verb comes first and the measure after it (prose more than table cells)."""
+    if re.search("[0-9]", text):
+        return None
+    rest = text
+    modifiers = sorted(words.DIRECTION_MODIFIERS, key=len, reverse=True)
+    while word := next((w for w in modifiers if rest.startswith(w)), None):
+        rest = rest[len(word) :]
+    verb = next((v for v in _LEADING_VERBS if rest.startswith(v)), None)
+    subject = rest[len(verb) :] if verb else ""
+    if verb is None or not subject:
+        return None
+    direction = words.DIRECTION_VERBS[verb]
+    phrase = text[: len(text) - len(subject)]
+    wants = {"up": "须较基期有所提高", "down": "须较基期有所下降"}
+    remarks = ["无数值", _subject_remark(subject)]
+    return ctx.make(
+        "direction", f"趋势目标“{phrase}”：{wants[direction]}", remarks, direction=direction, ambiguous=True
+    )
 
 
 def _read_maintain(text: str, ctx: _Context) -> TargetReading | None:
@@ -487,9 +529,23 @@ def _read_maintain(text: str, ctx: _Context) -> TargetReading | None:
 
 
 def _read_fallback(text: str, ctx: _Context) -> TargetReading:
-    if _COMPARATOR_WEAK_RE.search(text):
+    weak = _COMPARATOR_WEAK_RE.search(text)
+    if weak and _compares_with(text, weak.start()):
         return _comparator(text, ctx)
     return _unreadable(text, ctx)
+
+
+def _compares_with(text: str, at: int) -> bool:
+    """Whether the weak comparator word at `at` names a reference to compare with ("达到全省标准", "省级").
+
+    Not when the text has a number of its own (the number is the target: "50%以上乡镇达到省级卫生乡镇",
+    "全县人均期望寿命从2015年的78.74岁") and not when nothing compares with it: at the front of a sentence
+    it names the scope ("定期开展全市居民营养监测", "全县三级公立医院通过五级及以上评价"), which
+    would send the clerk looking for a reference value that does not exist.
+    """
+    if re.search("[0-9]", text):
+        return False
+    return (at == 0 and len(text) <= 4) or any(w in text[:at] for w in words.COMPARISON_LEADS)
 
 
 _READERS = (
@@ -539,71 +595,3 @@ def parse_target(text: str, unit: str | None = None) -> TargetReading:
         return _parse(raw, unit)
     except Exception:  # a table cell must never stop an import; the note sends it to a person instead
         return TargetReading(raw=raw, kind="none", ambiguous=True, note=INTERNAL_ERROR_NOTE)
-
-
-_BASELINE_YEAR_RE = re.compile(rf"\((?P<y1>{tx.YEAR})年?\)|(?P<y2>{tx.YEAR})年")
-_BASELINE_ITEM_RE = re.compile(rf"^(?P<pre>[^0-9]*?)(?P<neg>-)?(?P<num>{tx.NUM})(?P<tail>{tx.TAIL})$")
-
-
-def _baseline_items(text: str) -> list[tuple[str | None, str, float, bool]]:
-    """(label, number text, value, written as a bound) for every value in a baseline cell."""
-    items: list[tuple[str | None, str, float, bool]] = []
-    for segment in re.split(r"[;,、]| +", text):
-        label: str | None = None
-        if ":" in segment:
-            label, segment = segment.rsplit(":", 1)
-            label = label.strip() or None
-        m = _BASELINE_ITEM_RE.match(segment.strip())
-        if m is None:
-            continue
-        value = tx.to_number(m["num"], negative=bool(m["neg"]))
-        if value is None:
-            continue
-        bound = bool(m["pre"]) or tx.split_tail(m["tail"])[0] is not None
-        items.append((label, ("-" if m["neg"] else "") + m["num"], value, bound))
-    return items
-
-
-def _parse_baseline(raw: str) -> BaselineReading:
-    nfkc = unicodedata.normalize("NFKC", raw)
-    text = tx.clean(nfkc)
-    if not text or tx.is_blank(text):
-        shown = re.sub(r"\s+", " ", nfkc).strip()
-        return BaselineReading(raw, None, None, f"“{shown}”表示无基期数据" if shown else "空白，无基期数据")
-    if len(text) > MAX_LENGTH:
-        return BaselineReading(raw, None, None, f"原文过长（超过 {MAX_LENGTH} 字），不作解析，请人工核对")
-    year_match = _BASELINE_YEAR_RE.search(text)
-    year = int(year_match["y1"] or year_match["y2"]) if year_match else None
-    if year_match:
-        text = (text[: year_match.start()] + " " + text[year_match.end() :]).strip(" :")
-    when = f"（{year} 年）" if year else ""
-    ratio = re.fullmatch(rf"(?P<num>{tx.NUM}):(?P<den>{tx.NUM})", text)
-    if ratio:
-        value = tx.to_number(ratio["num"])
-        return BaselineReading(raw, value, year, f"基期值 {ratio['num']}{when}（比值写法 {text}，取前项）")
-    items = _baseline_items(text)
-    if not items:
-        return BaselineReading(raw, None, year, f"无法识别基期值“{text}”，请人工核对")
-    label, num, value, bound = items[0]
-    remarks: list[str] = []
-    if label:
-        remarks.append(f"分项“{label}”")
-    if len(items) > 1:
-        listed = "、".join(f"{lab} {n}" if lab else n for lab, n, _, _ in items)
-        remarks.append(f"原文有 {len(items)} 个数值：{listed}，取第一个，请核对各自含义")
-    if bound:
-        remarks.append(f"原文写作“{text}”，不是确切值，按 {num} 记，请核对实际值")
-    note = f"基期值 {num}{when}" + (f"（{'；'.join(remarks)}）" if remarks else "")
-    return BaselineReading(raw, value, year, note)
-
-
-def parse_baseline(text: str) -> BaselineReading:
-    """Read one baseline cell (`80.11`, `７８．１８(２０１９年)`, `≤3.2`, `４１．３７ ３４．４０`, `村卫生室:７１．５`, `－－－`).
-
-    Takes the first number (noting any others and their labels), and the year written beside it. Never raises.
-    """
-    raw = text if isinstance(text, str) else "" if text is None else str(text)
-    try:
-        return _parse_baseline(raw)
-    except Exception:  # same promise as parse_target: a bad cell is sent to a person, not to a traceback
-        return BaselineReading(raw, None, None, INTERNAL_ERROR_NOTE)

@@ -14,7 +14,7 @@ from desktop.ops.demo_county import DemoResult, build_demo_county
 from desktop.ops.plan_library import LoadResult, load_plan_library
 from desktop.ops.progress import Progress
 from desktop.store import orgunits, plans
-from desktop.store.migrations import open_database
+from desktop.store.migrations import inspect_file, open_database
 
 
 @dataclass(frozen=True)
@@ -143,4 +143,12 @@ def open_or_create_default(progress: Progress | None = None) -> InitResult:
     """
     path = paths.default_db_path()
     missing = not path.exists() or path.stat().st_size == 0
+    if missing and path.exists():
+        from desktop.ops.backups import list_backups
+
+        if list_backups(path):
+            # A 0-byte file with backups beside it is a user's database emptied by a power cut or a full
+            # disk, not a first start: replacing it with the demo county would hide the loss. Refuse it
+            # (DamagedDatabase, "空文件"), so the window offers to restore the newest backup instead.
+            inspect_file(path)
     return init_database(path, demo=missing, progress=progress)

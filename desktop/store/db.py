@@ -40,6 +40,61 @@ class DamagedDatabase(DatabaseError):
     """The file is empty where it must not be, truncated, or fails SQLite's integrity check."""
 
 
+class ReadOnlyDatabase(DatabaseError):
+    """The file, or the folder it is in, cannot be written. Every edit is saved at once, so it is refused."""
+
+
+# SQLite's messages are English; a clerk gets the Chinese reading, the maintainer the original in brackets.
+_SQLITE_REASONS = (
+    ("malformed", "文件内容已损坏，可能是复制不完整、异常断电或磁盘故障造成的"),
+    ("not a database", "文件内容不是有效的数据库"),
+    ("readonly", "文件或所在文件夹是只读的"),
+    ("unable to open", "无法打开文件，所在文件夹可能不允许写入，或文件正被其他程序占用"),
+    ("locked", "文件正被其他程序占用"),
+    ("disk i/o", "读写磁盘时出错"),
+    ("disk is full", "磁盘空间已满"),
+)
+# errno → reason, for the OSErrors of creating folders and files (strerror is English on every platform).
+_OS_REASONS = {
+    1: "没有写入权限",
+    2: "路径不存在",
+    13: "没有写入权限",
+    17: "已有同名文件",
+    20: "路径中有一段是文件而不是文件夹",
+    28: "磁盘空间已满",
+    30: "磁盘是只读的",
+}
+
+
+def explain_sqlite_error(exc: BaseException) -> str:
+    """A short Chinese reason for a sqlite3 error, with SQLite's own words in brackets."""
+    text = str(exc)
+    lowered = text.lower()
+    for key, reason in _SQLITE_REASONS:
+        if key in lowered:
+            return f"{reason}（SQLite：{text}）"
+    return text
+
+
+def explain_os_error(exc: OSError) -> str:
+    """A short Chinese reason for an OSError (permission, missing path, full disk …)."""
+    if isinstance(exc, PermissionError):
+        return "没有写入权限"
+    return _OS_REASONS.get(exc.errno or 0) or exc.strerror or str(exc)
+
+
+def is_busy(exc: BaseException) -> bool:
+    """True for SQLite's "database is locked/busy": another program holds the file, nothing is damaged."""
+    lowered = str(exc).lower()
+    return "locked" in lowered or "busy" in lowered
+
+
+def is_permission_problem(exc: BaseException) -> bool:
+    """True for SQLite errors that mean "cannot write here", not "the file is damaged"."""
+    lowered = str(exc).lower()
+    return "readonly" in lowered or "unable to open" in lowered
+
+
 def connect(path: Path | str, *, read_only: bool = False) -> sqlite3.Connection:
     """Open a connection with the house pragmas. ':memory:' is accepted for tests."""
     target = str(path)

@@ -8,6 +8,7 @@ with the backup API. A file from a newer program, or one that is not ours, is re
 
 from __future__ import annotations
 
+import os
 import re
 import sqlite3
 from dataclasses import dataclass
@@ -21,8 +22,13 @@ from desktop.store.db import (
     DatabaseError,
     NewerDatabaseVersion,
     NotHealthDeskDatabase,
+    ReadOnlyDatabase,
     backup_to,
     connect,
+    explain_os_error,
+    explain_sqlite_error,
+    is_busy,
+    is_permission_problem,
     now_text,
     read_header,
     timestamp_for_file,
@@ -88,7 +94,10 @@ def apply_migrations(conn: sqlite3.Connection, directory: Path | None = None) ->
     start = schema_version(conn)
     if start > len(migrations):
         raise NewerDatabaseVersion(_newer_message(start, len(migrations)))
-    conn.execute(f"PRAGMA application_id = {APPLICATION_ID:d}")
+    # Only when missing: setting it is a write, and a write on every open would fail whenever another
+    # program (a backup tool, a second PC on a share) holds the file, though nothing needs changing.
+    if int(conn.execute("PRAGMA application_id").fetchone()[0]) != APPLICATION_ID:
+        conn.execute(f"PRAGMA application_id = {APPLICATION_ID:d}")
     conn.execute(
         "CREATE TABLE IF NOT EXISTS _migrations (number INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
     )
@@ -128,9 +137,9 @@ def inspect_file(path: Path) -> tuple[int, int]:
     except OSError as exc:
         raise DatabaseError(f"无法读取数据库文件“{path}”：{exc.strerror or exc}", path) from exc
     if len(header) == 0:
+        # No "restore from a backup" here: the window's dialog offers a button, the command line names the folder.
         raise DamagedDatabase(
-            f"数据库文件“{path}”是空文件（0 字节），不是本程序的数据库。"
-            "如果是异常断电造成的，请在“文件 → 从备份恢复”中选择最近的备份。",
+            f"数据库文件“{path}”是空文件（0 字节），不是本程序的数据库，可能是异常断电或磁盘已满造成的。",
             path,
         )
     if not header.startswith(SQLITE_HEADER):
@@ -140,7 +149,7 @@ def inspect_file(path: Path) -> tuple[int, int]:
     try:
         conn = connect(path, read_only=True)
     except sqlite3.DatabaseError as exc:
-        raise DamagedDatabase(f"数据库文件“{path}”已损坏，无法打开：{exc}", path) from exc
+        raise _open_failure(path, exc, "无法打开") from exc
     try:
         app_id = int(conn.execute("PRAGMA application_id").fetchone()[0])
         version = schema_version(conn)
@@ -152,14 +161,46 @@ def inspect_file(path: Path) -> tuple[int, int]:
             )
         check = conn.execute("PRAGMA quick_check").fetchone()[0]
         if check != "ok":
-            raise DamagedDatabase(
-                f"数据库文件“{path}”已损坏（完整性检查未通过：{check}）。请从备份恢复。", path
-            )
+            raise DamagedDatabase(f"数据库文件“{path}”已损坏（完整性检查未通过：{check}）。", path)
     except sqlite3.DatabaseError as exc:
-        raise DamagedDatabase(f"数据库文件“{path}”已损坏，无法读取：{exc}", path) from exc
+        # A WAL file in a read-only folder cannot even be read (SQLite must create its -shm beside it):
+        # that is a permission problem, and calling it "damaged" would frighten the clerk for nothing.
+        raise _open_failure(path, exc, "无法读取") from exc
     finally:
         conn.close()
     return app_id, version
+
+
+def _open_failure(path: Path, exc: sqlite3.Error, what: str) -> DatabaseError:
+    """The DatabaseError for a sqlite3 error while opening path: read-only, or damaged."""
+    if is_permission_problem(exc):
+        return _read_only_error(path)
+    if is_busy(exc):
+        return _busy_error(path)
+    return DamagedDatabase(f"数据库文件“{path}”{what}：{explain_sqlite_error(exc)}。", path)
+
+
+def _busy_error(path: Path) -> DatabaseError:
+    return DatabaseError(
+        f"数据库文件“{path}”正被其他程序占用（例如数据库工具、备份软件，或另一台电脑通过共享文件夹打开了它）。"
+        "请关闭占用它的程序后再打开。",
+        path,
+    )
+
+
+def _read_only_error(path: Path) -> ReadOnlyDatabase:
+    return ReadOnlyDatabase(
+        f"数据库文件“{path}”或它所在的文件夹是只读的，本程序无法在其中保存数据"
+        "（每次修改都立即写入文件，文件旁还要写入 -wal、-shm 临时文件）。"
+        "请取消文件的“只读”属性，或把文件复制到可以写入的文件夹（例如“文档”）后再打开。",
+        path,
+    )
+
+
+def _check_writable(path: Path) -> None:
+    """Refuse, before anything is read, a file the program could open but never save to."""
+    if not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK | os.X_OK):
+        raise _read_only_error(path)
 
 
 def open_database(path: Path | str, *, create: bool = True, migrations: Path | None = None) -> OpenResult:
@@ -185,13 +226,29 @@ def open_database(path: Path | str, *, create: bool = True, migrations: Path | N
         _app_id, found_version = inspect_file(path)
         if found_version > supported:
             raise NewerDatabaseVersion(_newer_message(found_version, supported), path)
+        _check_writable(path)
     else:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise DatabaseError(
+                f"无法创建数据库所在的文件夹“{path.parent}”：{explain_os_error(exc)}。请换一个可以写入的位置。",
+                path,
+            ) from exc
 
+    if not exists and not os.access(path.parent, os.W_OK | os.X_OK):
+        raise DatabaseError(
+            f"无法在文件夹“{path.parent}”中创建数据库文件：没有写入权限。请换一个可以写入的位置。", path
+        )
     try:
         conn = connect(path)
-    except sqlite3.DatabaseError as exc:
-        raise DamagedDatabase(f"数据库文件“{path}”无法打开：{exc}", path) from exc
+    except sqlite3.Error as exc:
+        if not exists:
+            raise DatabaseError(
+                f"无法在“{path.parent}”中创建数据库文件：{explain_sqlite_error(exc)}。请换一个可以写入的位置。",
+                path,
+            ) from exc
+        raise _open_failure(path, exc, "无法打开") from exc
     backup_path = None
     try:
         if found_version < supported and found_version > 0:
@@ -199,8 +256,21 @@ def open_database(path: Path | str, *, create: bool = True, migrations: Path | N
                 paths.backups_dir_for(path)
                 / f"{path.stem}-迁移前-v{found_version}-{timestamp_for_file()}.sqlite"
             )
-            backup_to(conn, backup_path)
+            try:
+                backup_to(conn, backup_path)
+            except (OSError, sqlite3.Error) as exc:
+                reason = explain_os_error(exc) if isinstance(exc, OSError) else explain_sqlite_error(exc)
+                raise DatabaseError(
+                    f"数据库“{path}”需要升级，但升级前的备份无法写入“{backup_path.parent}”：{reason}。"
+                    "为安全起见没有升级，文件未作修改。",
+                    path,
+                ) from exc
         start, end = apply_migrations(conn, migrations)
+    except sqlite3.OperationalError as exc:
+        conn.close()
+        if is_busy(exc):
+            raise _busy_error(path) from exc
+        raise
     except BaseException:
         conn.close()
         raise

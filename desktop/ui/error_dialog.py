@@ -19,6 +19,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
     QHBoxLayout,
     QLabel,
     QMessageBox,
@@ -30,7 +31,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop import APP_NAME, __version__
+from desktop import APP_NAME, APP_SHORT_NAME_ZH, __version__
+from desktop.core import paths
 
 log = logging.getLogger(__name__)
 
@@ -138,12 +140,16 @@ class ErrorDialog(QDialog):
 
 
 class DatabaseOpenErrorDialog(QMessageBox):
-    """A database file could not be opened: say why (the store's Chinese message) and offer another file."""
+    """A database file could not be opened: say why (the store's Chinese message) and offer a way out —
+    restore it from a backup (when it is damaged), choose another file, or quit."""
 
     PICK = "pick"
+    RESTORE = "restore"
     QUIT = "quit"
 
-    def __init__(self, message: str, path: Path | None, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, message: str, path: Path | None, parent: QWidget | None = None, *, can_restore: bool = False
+    ) -> None:
         super().__init__(parent)
         self.setIcon(QMessageBox.Icon.Warning)
         self.setWindowTitle(self.tr("无法打开数据库"))
@@ -151,16 +157,75 @@ class DatabaseOpenErrorDialog(QMessageBox):
         info = message
         if path is not None and str(path) not in message:
             info += "\n\n" + self.tr("文件：%1").replace("%1", str(path))
-        self.setInformativeText(info + "\n\n" + self.tr("可以选择另一个数据库文件，或者退出程序。"))
+        if can_restore:
+            hint = self.tr("可以从备份恢复这个文件，选择另一个数据库文件，或者退出程序。")
+        else:
+            hint = self.tr("可以选择另一个数据库文件，或者退出程序。")
+        self.setInformativeText(info + "\n\n" + hint)
+        self.restore_button = None
+        if can_restore:
+            # A damaged file is exactly what the backups are for; the main window (and its 备份与恢复 menu)
+            # cannot open until the file is readable again, so the way to the backups starts here.
+            self.restore_button = self.addButton(self.tr("从备份恢复…"), QMessageBox.ButtonRole.AcceptRole)
         self.pick_button = self.addButton(self.tr("选择其他文件…"), QMessageBox.ButtonRole.AcceptRole)
         self.quit_button = self.addButton(self.tr("退出"), QMessageBox.ButtonRole.RejectRole)
-        self.setDefaultButton(self.pick_button)
+        self.setDefaultButton(self.restore_button or self.pick_button)
         self.setEscapeButton(self.quit_button)
         # QMessageBox sizes itself narrow; long Chinese file paths read better on fewer lines.
         self.setStyleSheet("QMessageBox QLabel#qt_msgbox_informativelabel { min-width: 440px; }")
 
     def choice(self) -> str:
-        return self.PICK if self.clickedButton() is self.pick_button else self.QUIT
+        clicked = self.clickedButton()
+        if clicked is not None and clicked is self.restore_button:
+            return self.RESTORE
+        return self.PICK if clicked is self.pick_button else self.QUIT
+
+
+def ask_after_open_failure(error, path: Path | None, parent: QWidget | None) -> tuple[str, Path | None]:
+    """Show why a database (a store DatabaseError) could not be opened. Returns (choice, file): choice is
+    DatabaseOpenErrorDialog.PICK (with the file the user picked), RESTORE or QUIT."""
+    from desktop.store.db import DamagedDatabase
+
+    while True:
+        dialog = DatabaseOpenErrorDialog(
+            error.message, path, parent, can_restore=isinstance(error, DamagedDatabase) and path is not None
+        )
+        dialog.exec()
+        choice = dialog.choice()
+        if choice != DatabaseOpenErrorDialog.PICK:
+            return choice, None
+        start = str(path.parent if path is not None and path.parent.exists() else paths.user_data_dir())
+        chosen, _ = QFileDialog.getOpenFileName(
+            parent, dialog.tr("选择数据库文件"), start, dialog.tr("数据库文件 (*.sqlite *.db);;所有文件 (*)")
+        )
+        if chosen:
+            return choice, Path(chosen)
+        # Cancelling the file picker goes back to the choice, not out of the program.
+
+
+def restore_from_backup(db_path: Path, parent: QWidget | None) -> bool:
+    """The backup list of db_path (a damaged file), to restore one. True if the user did."""
+    from desktop.ui.backups.restore_dialog import RestoreDialog
+
+    dialog = RestoreDialog(db_path, parent)
+    restored: list[Path] = []
+    dialog.restored.connect(restored.append)
+    dialog.exec()
+    dialog.deleteLater()
+    return bool(restored)
+
+
+def show_cannot_start(parent: QWidget | None, message: str) -> None:
+    QMessageBox.critical(parent, APP_SHORT_NAME_ZH, message)
+
+
+def show_already_running(parent: QWidget | None, db_path: Path) -> None:
+    QMessageBox.information(
+        parent,
+        APP_SHORT_NAME_ZH,
+        f"程序已在运行，并且已经打开了这个数据库：\n{db_path}\n\n"
+        "请在任务栏中切换到已打开的窗口。同一个数据库同时只能在一个窗口中打开，以免数据冲突。",
+    )
 
 
 def report_to_stderr(summary: str, log_path: Path | None) -> None:

@@ -51,6 +51,7 @@ def load_bundled_font(app: QApplication) -> str | None:
         log.warning("bundled font not loaded: %s", bundled_font_path())
         return None
     family = FONT_FAMILY if FONT_FAMILY in families else families[0]
+    log.info("bundled font %s loaded from %s", family, bundled_font_path())
     font = QFont(app.font())
     font.setFamilies([family])
     app.setFont(font)
@@ -67,15 +68,44 @@ def translation_dirs() -> list[Path]:
     return dirs
 
 
+# Qt's own strings that qtbase_zh_CN (Qt 6.6–6.11) lacks: its catalogue still has "Look in:" while the file
+# dialog asks for "&Look in:", and it never translated the file-type column. Keyed by (context, source text).
+QT_SUPPLEMENT_ZH = {
+    ("QFileDialog", "&Look in:"): "查找范围(&L)：",
+    ("QFileDialog", "Files of &type:"): "文件类型(&T)：",
+    ("QAbstractFileIconProvider", "Folder"): "文件夹",
+    ("QAbstractFileIconProvider", "File Folder"): "文件夹",
+    ("QAbstractFileIconProvider", "Drive"): "驱动器",
+    ("QAbstractFileIconProvider", "File"): "文件",
+    ("QAbstractFileIconProvider", "%1 File"): "%1 文件",
+}
+
+
+class _SupplementTranslator(QTranslator):
+    """Answers only QT_SUPPLEMENT_ZH. Installed first, so Qt asks it last: after qtbase_zh_CN has no answer."""
+
+    def translate(self, context, source_text, disambiguation=None, n=-1):
+        return QT_SUPPLEMENT_ZH.get((context, source_text))  # None = "not mine", so Qt keeps the source text
+
+    def isEmpty(self) -> bool:
+        return False
+
+
 def install_qt_translations(app: QCoreApplication) -> list[str]:
     """Load Qt's own Chinese strings (standard buttons, file dialogs). Returns the catalogues loaded."""
     loaded = []
+    supplement = _SupplementTranslator(app)
+    app.installTranslator(supplement)
+    _installed.append(supplement)
     for name in QT_TRANSLATIONS:
         translator = QTranslator(app)
-        if any(translator.load(name, str(d)) for d in translation_dirs()):
+        found = next((d for d in translation_dirs() if translator.load(name, str(d))), None)
+        if found is not None:
             app.installTranslator(translator)
             _installed.append(translator)
             loaded.append(name)
+            # Logged so a support call can tell from the log that a bundle found Qt's Chinese strings.
+            log.info("Qt translation %s loaded from %s", name, found)
         else:
             log.warning("Qt translation %s not found in %s", name, translation_dirs())
     return loaded

@@ -63,12 +63,18 @@ def _render_pages(window: MainWindow, out_dir: Path, demo: bool) -> list[Path]:
             window.runner.wait_idle()
             _settle(app)
         written.append(_grab(window, out_dir / f"{spec.key}.png"))
+        if spec.key == "monitoring" and page.open_chart(0):
+            # The chart panel is where pyqtgraph is first imported: rendering it also proves a frozen bundle
+            # carries it (the installer's smoke test runs this command).
+            _settle(app)
+            written.append(_grab(page.chart_panel(), out_dir / "chart.png"))
+            page.chart_panel().hide()
     window.tabs.setCurrentIndex(0)
     return written
 
 
 def render_screens(db_path: Path, out_dir: Path) -> list[Path]:
-    """Open db_path, render main.png, one PNG per page, about.png and error_dialog.png into out_dir."""
+    """Open db_path, render main.png, one PNG per page, chart.png, about.png and error_dialog.png into out_dir."""
     app = ensure_application()
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)

@@ -54,6 +54,7 @@ class TaskHandle(QObject):
         self.result: Any = None
         self.error: BaseException | None = None
         self.cancelled = False
+        self.delivered = False  # the outcome has reached the GUI thread (set just before `done`)
         self._last_report = 0.0
 
     def _throttled_report(self, fraction: float, status: str) -> None:
@@ -69,7 +70,9 @@ class TaskHandle(QObject):
 
     @property
     def is_done(self) -> bool:
-        return self.future is not None and self.future.done()
+        # Done once the outcome is delivered: the worker emits it before closing its connection, so the
+        # future alone can still be running for a few milliseconds after on_done has run.
+        return self.delivered or (self.future is not None and self.future.done())
 
 
 class TaskRunner(QObject):
@@ -107,6 +110,7 @@ class TaskRunner(QObject):
             if ui is not None:
                 ui.close()
             self._active.remove(handle)
+            handle.delivered = True
             handle.done.emit()
 
         def succeeded(result: Any) -> None:

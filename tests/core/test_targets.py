@@ -96,7 +96,7 @@ SEED_TARGETS: dict[str, tuple[str, float | None, dict[str, object]]] = {
     "98": (L, 98, {}),
     # 001 昌乐县十四五 (column 2025年)
     "80.15以上": (GE, 80.15, {}),
-    "同比例增加": ("direction", None, {"direction": "up"}),  # 健康预期寿命
+    "同比例增加": ("direction", None, {"direction": "up", "ambiguous": True}),  # 健康预期寿命
     "8.2": (L, 8.2, {}),
     "3.3以下": (LE, 3.3, {}),
     "4.0以下": (LE, 4.0, {}),
@@ -465,7 +465,7 @@ DOMAIN_EXAMPLES = [
     ("稳步提高", "direction", None, {"direction": "up"}),
     ("逐年提高", "direction", None, {"direction": "up"}),
     ("明显提高", "direction", None, {"direction": "up"}),
-    ("同比例增加", "direction", None, {"direction": "up"}),
+    ("同比例增加", "direction", None, {"direction": "up", "ambiguous": True}),
     ("持续下降", "direction", None, {"direction": "down"}),
     ("明显下降", "direction", None, {"direction": "down"}),
     ("逐年降低", "direction", None, {"direction": "down"}),

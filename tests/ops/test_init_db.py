@@ -85,3 +85,30 @@ def test_cancel_leaves_no_half_loaded_library(tmp_path):
         assert reopened.plans is not None and len(reopened.plans.plans_loaded) == 3
     finally:
         reopened.conn.close()
+
+
+def test_an_emptied_default_file_with_backups_is_refused_not_refilled_with_the_demo(tmp_path, monkeypatch):
+    from desktop.ops.backups import backup_now
+    from desktop.store.db import DamagedDatabase
+
+    monkeypatch.setenv("HEALTHDESK_HOME", str(tmp_path))
+    path = paths.default_db_path()
+    init_database(path, demo=False).conn.close()  # the user's real data
+    backup_now(path)
+    path.write_bytes(b"")  # what a power cut can leave
+    with pytest.raises(DamagedDatabase) as info:
+        open_or_create_default()
+    assert "空文件" in info.value.message
+    assert path.stat().st_size == 0
+
+
+def test_an_empty_default_file_without_backups_is_a_first_start(tmp_path, monkeypatch):
+    monkeypatch.setenv("HEALTHDESK_HOME", str(tmp_path))
+    path = paths.default_db_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b"")  # e.g. the first start was killed before it wrote anything
+    result = open_or_create_default()
+    try:
+        assert result.demo is not None
+    finally:
+        result.conn.close()

@@ -195,3 +195,109 @@ def test_apply_migrations_refuses_newer_connection(db):
     db.execute(f"PRAGMA user_version = {latest_version() + 1}")
     with pytest.raises(NewerDatabaseVersion):
         apply_migrations(db)
+
+
+# --- files the program could read but never save to, and places it cannot write ---------------------------
+
+
+def test_read_only_file_is_refused_as_read_only_not_as_damaged(db_path, monkeypatch):
+    import os
+
+    real_access = os.access
+    monkeypatch.setattr(
+        os, "access", lambda p, mode: False if Path(p) == db_path and mode & os.W_OK else real_access(p, mode)
+    )
+    before = _bytes(db_path)
+    with pytest.raises(store_db.ReadOnlyDatabase) as info:
+        open_database(db_path, create=False)
+    assert "只读" in info.value.message and "损坏" not in info.value.message
+    assert _bytes(db_path) == before
+
+
+def test_read_only_folder_is_refused(db_path, monkeypatch):
+    import os
+
+    real_access = os.access
+    monkeypatch.setattr(
+        os, "access", lambda p, mode: False if Path(p) == db_path.parent else real_access(p, mode)
+    )
+    with pytest.raises(store_db.ReadOnlyDatabase) as info:
+        open_database(db_path, create=False)
+    assert "所在的文件夹是只读的" in info.value.message
+    with pytest.raises(DatabaseError) as info:
+        open_database(db_path.parent / "new.sqlite", create=True)
+    assert "没有写入权限" in info.value.message
+    assert not (db_path.parent / "new.sqlite").exists()
+
+
+def test_sqlite_readonly_errors_are_not_called_damage(db_path, monkeypatch):
+    # A WAL database in a read-only folder fails inside SQLite ("attempt to write a readonly database").
+    from desktop.store import migrations
+
+    def refuse(*_args, **_kwargs):
+        raise sqlite3.OperationalError("attempt to write a readonly database")
+
+    monkeypatch.setattr(migrations, "connect", refuse)
+    with pytest.raises(store_db.ReadOnlyDatabase):
+        open_database(db_path, create=False)
+
+
+def test_a_folder_that_cannot_be_created_gives_a_chinese_reason(tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x", encoding="utf-8")
+    with pytest.raises(DatabaseError) as info:
+        open_database(blocker / "sub" / "new.sqlite", create=True)
+    assert "无法创建数据库所在的文件夹" in info.value.message
+    assert "路径中有一段是文件而不是文件夹" in info.value.message
+
+
+def test_damage_is_explained_in_chinese_with_sqlites_words_kept(tmp_path):
+    text = store_db.explain_sqlite_error(sqlite3.DatabaseError("database disk image is malformed"))
+    assert text.startswith("文件内容已损坏") and "database disk image is malformed" in text
+    assert store_db.explain_sqlite_error(sqlite3.DatabaseError("something new")) == "something new"
+
+
+def test_an_upgrade_whose_backup_cannot_be_written_leaves_the_file_untouched(tmp_path, monkeypatch):
+    migrations_dir = tmp_path / "migrations"
+    migrations_dir.mkdir()
+    first = list_migrations()[0]
+    (migrations_dir / first.path.name).write_text(first.sql(), encoding="utf-8")
+    path = tmp_path / "old.sqlite"
+    open_database(path, migrations=migrations_dir).conn.close()
+    (migrations_dir / "0002_add_note.sql").write_text(
+        "ALTER TABLE setting ADD COLUMN note TEXT;", encoding="utf-8"
+    )
+    (tmp_path / "backups").write_text("a file where the backups folder should be", encoding="utf-8")
+    with pytest.raises(DatabaseError) as info:
+        open_database(path, migrations=migrations_dir)
+    assert "升级前的备份无法写入" in info.value.message and "未作修改" in info.value.message
+    conn = connect(path)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
+    conn.close()
+
+
+def test_a_current_file_opens_while_another_program_is_writing_to_it(db_path):
+    # Opening used to set application_id every time: a write, which waited 5 s for the other writer and then
+    # failed with an unexpected "database is locked" although nothing needed changing.
+    other = connect(db_path)
+    other.execute("BEGIN IMMEDIATE")
+    other.execute("INSERT INTO setting (key, value) VALUES ('other', 'writer')")
+    try:
+        result = open_database(db_path, create=False)
+        result.conn.close()
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+
+
+def test_a_locked_file_is_reported_as_busy_not_damaged(db_path, monkeypatch):
+    from desktop.store import migrations
+
+    def locked(*_args, **_kwargs):
+        raise sqlite3.OperationalError("database is locked")
+
+    monkeypatch.setattr(migrations, "connect", locked)
+    with pytest.raises(DatabaseError) as info:
+        open_database(db_path, create=False)
+    assert not isinstance(info.value, DamagedDatabase)  # no 从备份恢复 for a file that is merely in use
+    assert "正被其他程序占用" in info.value.message

@@ -93,3 +93,30 @@ def test_slow_task_shows_a_progress_dialog_with_cancel(runner, qtbot):
     with qtbot.waitSignal(handle.done, timeout=5000):
         pass
     assert handle.cancelled
+
+
+def test_a_task_is_done_as_soon_as_its_result_is_delivered(runner, qtbot, monkeypatch):
+    # The worker emits the result before it closes its connection. A page (or a test) asking handle.is_done
+    # from on_done used to get False while that close was still running.
+    import desktop.ui.task_runner as task_runner
+
+    real_connect = task_runner.connect
+
+    class SlowToClose:
+        def __init__(self, path):
+            self._conn = real_connect(path)
+
+        def __getattr__(self, name):
+            return getattr(self._conn, name)
+
+        def close(self):
+            time.sleep(0.3)
+            self._conn.close()
+
+    monkeypatch.setattr(task_runner, "connect", SlowToClose)
+    seen = []
+    handle = runner.run(
+        lambda conn, progress: 42, title="测试", on_done=lambda r: seen.append(handle.is_done)
+    )
+    qtbot.waitUntil(lambda: bool(seen), timeout=5000)
+    assert seen == [True]
