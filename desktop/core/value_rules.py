@@ -54,6 +54,9 @@ def coerce_value(raw: object, rule: ElementRule) -> object | None:
     if raw is None:
         return None
     if isinstance(raw, bool):
+        # A logical cell (TRUE/FALSE in Excel) is a yes/no answer, never a count or a rate.
+        if rule.value_type != "yesno":
+            raise ValueRefused(f"“{rule.name}”应填数值，不能填逻辑值“{'TRUE' if raw else 'FALSE'}”")
         raw = "1" if raw else "0"
     text = _normalise(str(raw)) if not isinstance(raw, int | float) else None
     if text == "":

@@ -144,7 +144,12 @@ class TaskRunner(QObject):
             conn = connect(self._db_path)
             result = fn(conn, handle.progress)
         except BaseException as exc:  # handed to the GUI thread, never lost in the worker
-            if not isinstance(exc, Cancelled):
+            if isinstance(exc, Cancelled):
+                pass
+            elif isinstance(getattr(exc, "message", None), str):
+                # A refusal with a message for the user (bad input, a locked return): expected, not a fault.
+                log.info("background task %r refused: %s", handle.title, exc.message)
+            else:
                 log.exception("background task %r failed", handle.title)
             handle.bridge.failed.emit(exc)
         else:

@@ -62,3 +62,11 @@ def test_any_text_is_either_a_value_or_a_clear_refusal(text):
             coerce_value(text, rule)
         except ValueRefused as exc:
             assert exc.message
+
+
+def test_logical_values_are_only_yes_no_answers():
+    assert coerce_value(True, FLAG) == 1 and coerce_value(False, FLAG) == 0
+    with pytest.raises(ValueRefused, match="不能填逻辑值“TRUE”"):
+        coerce_value(True, BEDS)
+    with pytest.raises(ValueRefused, match="逻辑值"):
+        coerce_value(False, RATE)

@@ -120,3 +120,19 @@ def test_a_task_is_done_as_soon_as_its_result_is_delivered(runner, qtbot, monkey
     )
     qtbot.waitUntil(lambda: bool(seen), timeout=5000)
     assert seen == [True]
+
+
+def test_a_refusal_is_logged_as_information_not_as_a_fault(runner, qtbot, caplog):
+    from desktop.core.value_rules import ValueRefused
+
+    def task(conn, progress):
+        raise ValueRefused("“床位数”必须是整数")
+
+    errors = []
+    with caplog.at_level("INFO", logger="desktop.ui.task_runner"):
+        handle = runner.run(task, title="保存", on_error=errors.append)
+        with qtbot.waitSignal(handle.done, timeout=5000):
+            pass
+    assert isinstance(errors[0], ValueRefused)
+    records = [r for r in caplog.records if r.name == "desktop.ui.task_runner"]
+    assert records and all(r.levelname == "INFO" and r.exc_info is None for r in records)
