@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
-from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtGui import QFont, QFontDatabase, QIcon
 from PySide6.QtWidgets import QApplication
 
 from desktop import APP_NAME, APP_ORG, __version__
@@ -31,6 +31,11 @@ _font_id: int | None = None
 
 def bundled_font_path() -> Path:
     return paths.resources_dir() / "fonts" / FONT_FILE
+
+
+def app_icon_path() -> Path:
+    """The window and taskbar icon (drawn by resources/icons/make_icon.py)."""
+    return paths.resources_dir() / "icons" / "app.png"
 
 
 def font_licence_path() -> Path:
@@ -119,6 +124,9 @@ def configure_application(app: QApplication) -> None:
     QLocale.setDefault(chinese_locale())
     install_qt_translations(app)
     load_bundled_font(app)
+    icon = app_icon_path()
+    if icon.exists():
+        app.setWindowIcon(QIcon(str(icon)))
 
 
 def ensure_application() -> QApplication:

@@ -62,3 +62,11 @@ def test_the_bundled_font_is_the_application_font(qapp):
     assert qt_setup.load_bundled_font(qapp) == qt_setup.FONT_FAMILY
     assert qt_setup.FONT_FAMILY in qapp.font().families()
     assert qt_setup.font_licence_path().exists()
+
+
+def test_the_application_has_the_program_icon(qapp):
+    from desktop.ui.qt_setup import app_icon_path, configure_application
+
+    configure_application(qapp)
+    assert app_icon_path().exists()
+    assert not qapp.windowIcon().isNull()
