@@ -50,7 +50,7 @@ def _templates_text(db: Path | None) -> str:
     A template file that cannot be read is left out and named on stderr; an expired one is marked."""
     from datetime import date
 
-    from desktop.io.templates import format_valid_until
+    from desktop.io.template_model import format_valid_until
     from desktop.ops.returns import effective_identity, list_templates
 
     problems: list[str] = []

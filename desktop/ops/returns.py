@@ -33,15 +33,15 @@ from desktop.io.return_doc import (
     format_number,
     safe_file_stem,
 )
-from desktop.io.templates import (
+from desktop.io.template_model import (
     IDENTITY_FIELDS,
     Identity,
     ReturnTemplate,
     TemplateError,
     format_valid_until,
-    load_templates,
     parse_valid_until,
 )
+from desktop.io.templates import load_templates
 from desktop.ops.changes import OpChanges
 from desktop.ops.checks import CheckError, run_checks
 from desktop.ops.progress import Progress, report

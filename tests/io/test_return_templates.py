@@ -8,13 +8,8 @@ from pathlib import Path
 import pytest
 
 from desktop.core import paths
-from desktop.io.templates import (
-    TemplateError,
-    format_valid_until,
-    load_template,
-    load_templates,
-    parse_valid_until,
-)
+from desktop.io.template_model import format_valid_until, parse_valid_until
+from desktop.io.templates import TemplateError, load_template, load_templates
 
 MINIMAL = """
 format = 1

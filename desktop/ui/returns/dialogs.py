@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.io.templates import IDENTITY_FIELDS, Identity, ReturnTemplate, parse_valid_until
+from desktop.io.template_model import IDENTITY_FIELDS, Identity, ReturnTemplate, parse_valid_until
 from desktop.ops.import_return import ReturnImportPlan, ReturnImportRefused, ValueChange
 from desktop.ops.returns import ExportResult, ReturnError
 from desktop.ui.models.record_table_model import RecordTableModel

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core.periods import Period
-from desktop.io.templates import ReturnTemplate, format_valid_until
+from desktop.io.template_model import ReturnTemplate, format_valid_until
 from desktop.ops.changes import OpChanges
 from desktop.ops.import_return import (
     ReturnImportPlan,
