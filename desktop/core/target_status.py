@@ -29,6 +29,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from desktop.core.status_text import (
+    change_phrase,
+    change_word,
+    finish_reason,
+    format_number,
+    format_quantity,
+)
+
 STATUSES = (
     "achieved",
     "on_track",
@@ -48,7 +56,6 @@ STATUS_LABELS_ZH = {
     "cannot_judge": "无法判断",
 }
 INDICATOR_DIRECTIONS = ("up", "down", "neutral")
-_HEDGE_WORDS = ("力争", "争取", "基本")
 # "Hold" wording: the parser reads 维持在较低水平 / 保持稳定 as direction 'improve'; holding means "not worse".
 _HOLD_WORDS = ("保持", "维持", "稳定")
 
@@ -156,39 +163,6 @@ class _Goal:
         return "at_least" if self.low is not None else "at_most"
 
 
-def format_number(x: float) -> str:
-    """Up to two decimals (three below 0.1) without trailing zeros or float noise: 18.369000000000003 → 18.37."""
-    digits = 2 if abs(x) >= 0.1 else 3
-    text = f"{x:.{digits}f}".rstrip("0").rstrip(".")
-    return "0" if text in ("", "-0") else text
-
-
-def format_quantity(x: float, unit: str = "") -> str:
-    """A number with its unit: 3.3‰, 25%, 5.5/10万, 2.61 人; millions and more in 万/亿: 25.17亿元, 123.46万人次."""
-    # Nobody reads "2516904576 元" at a glance; Chinese statistics write it 25.17亿元 (never with SI prefixes).
-    if abs(x) >= 1e6:  # plain comparisons: this runs for every cell of a scorecard
-        return (format_number(x / 1e8) + "亿" if abs(x) >= 1e8 else format_number(x / 1e4) + "万") + unit
-    number = format_number(x)
-    if not unit:
-        return number
-    if unit in ("%", "％", "‰"):
-        return number + unit
-    if unit.startswith("1/"):  # 孕产妇死亡率 1/10万 reads 5.5/10万
-        return number + unit[1:]
-    return f"{number} {unit}"
-
-
-def _change_phrase(change: float, mode: str, unit: str) -> str:
-    """'年均增长 1.9%', '年均降低 1 个百分点', '年均增加 0.02 人'."""
-    if abs(change) < 1e-12:
-        return "年均持平"
-    if mode == "percent":
-        return f"年均{'增长' if change > 0 else '下降'} {format_number(abs(change))}%"
-    if unit in ("%", "％"):
-        return f"年均{'提高' if change > 0 else '降低'} {format_number(abs(change))} 个百分点"
-    return f"年均{'增加' if change > 0 else '减少'} {format_quantity(abs(change), unit)}"
-
-
 def _bound_text(goal: _Goal, unit: str) -> str:
     """What follows "目标": '区间 79.38–82.62 岁', ' 2.8 人', '上限 3.3‰', '“高于 80”'."""
     if goal.bound == "between":
@@ -215,29 +189,6 @@ def _achieved_text(goal: _Goal, x: float, target_year: int, unit: str) -> str:
     return f"已{verb}{target_year}年目标上限 {format_quantity(goal.high, unit)}"
 
 
-def _hedge_word(target: TargetLike) -> str:
-    """The hedge as written (力争, 争取, 基本); TargetReading only keeps a flag, the raw text keeps the word."""
-    hedge = getattr(target, "hedge", None)
-    if isinstance(hedge, str) and hedge.strip():
-        return hedge.strip()
-    if not hedge:
-        return ""
-    raw = unicodedata.normalize("NFKC", str(getattr(target, "raw", "")))
-    return next((word for word in _HEDGE_WORDS if word in raw), "力争")
-
-
-def _finish(target: TargetLike | None, basis: str, body: str) -> str:
-    """Basis clause + body + notes about the target's wording, as one sentence."""
-    text = f"{basis}；{body}" if basis else body
-    if target is not None:
-        word = _hedge_word(target)
-        if word:
-            text += f"（规划表述为“{word}”）"
-        if getattr(target, "ambiguous", False):
-            text += "（目标写法有歧义，请核对）"
-    return text + "。"
-
-
 def _rounded(x: float, settings: StatusSettings) -> float:
     return round(x, settings.threshold_decimals) if settings.threshold_decimals is not None else x
 
@@ -260,16 +211,6 @@ def _directed(
     if way == "down":
         return _Goal(high=value, strict_high=strict, **extra)
     return _band(value, settings, basis=str(extra.get("basis", "")))
-
-
-def _change_word(value: float, unit: str, points: bool) -> str:
-    """'降低 10%' (relative), '提高 6 个百分点', '提高 1 岁' (absolute)."""
-    verb = "提高" if value > 0 else "降低"
-    if not points:
-        return f"{verb} {format_number(abs(value))}%"
-    if unit in ("%", "％"):
-        return f"{verb} {format_number(abs(value))} 个百分点"
-    return f"{verb} {format_quantity(abs(value), unit)}"
 
 
 def _goal(
@@ -330,7 +271,7 @@ def _goal(
         raw_threshold = base_value * (1 + value / 100) if percent else base_value + value
         threshold = _rounded(raw_threshold, settings)
         basis = (
-            f"比{year}年（{format_quantity(base_value, unit)}）{_change_word(value, unit, not percent)}"
+            f"比{year}年（{format_quantity(base_value, unit)}）{change_word(value, unit, not percent)}"
             f" 即 {format_quantity(threshold, unit)}"
         )
         mode = None if percent else "absolute"
@@ -350,7 +291,7 @@ def _goal(
             return "目标值超出可计算范围"
         threshold = _rounded(raw_threshold, settings)
         basis = (
-            f"每年{_change_word(value, unit, not percent)}，自{baseline_year}年（{format_quantity(baseline_value, unit)}）"
+            f"每年{change_word(value, unit, not percent)}，自{baseline_year}年（{format_quantity(baseline_value, unit)}）"
             f"起到{target_year}年应为 {format_quantity(threshold, unit)}"
         )
         return _directed(
@@ -458,17 +399,17 @@ def evaluate_target(
 
     if target.kind == "none":  # a distinct status would add an eighth colour for "nothing to judge"
         why = "目标文字无法解读，请人工核对" if target.ambiguous else "规划未设定目标值，不作评价"
-        return Evaluation("cannot_judge", _finish(None, "", f"{where}{why}"), **context)
+        return Evaluation("cannot_judge", finish_reason(None, "", f"{where}{why}"), **context)
     if latest is None:
         when = f"截至{as_of_year}年" if as_of_year is not None else ""
-        return Evaluation("no_data", _finish(None, "", f"{when}尚无数据，无法评价"), **context)
+        return Evaluation("no_data", finish_reason(None, "", f"{when}尚无数据，无法评价"), **context)
 
     args = (baseline_value, baseline_year, base_value, target_year, direction, reference_value)
     goal = _goal(target, *args, settings, unit, is_yesno)
     if goal is None or (is_yesno and target.kind == "coverage"):  # 1/0 coverage is a milestone too
         return _evaluate_trend(target, direction, settings, unit, is_yesno, context)
     if isinstance(goal, str):
-        return Evaluation("cannot_judge", _finish(target, "", f"{where}{goal}，无法判断"), **context)
+        return Evaluation("cannot_judge", finish_reason(target, "", f"{where}{goal}，无法判断"), **context)
     return _evaluate_goal(target, goal, settings, unit, is_count, context, decimals)
 
 
@@ -493,7 +434,9 @@ def _evaluate_goal(
     where = f"{latest_year}年 {format_quantity(latest, unit)}"
 
     def done(status: str, body: str, **extra: object) -> Evaluation:
-        return Evaluation(status, _finish(target, goal.basis, _with_label(status, body)), **fields, **extra)
+        return Evaluation(
+            status, finish_reason(target, goal.basis, _with_label(status, body)), **fields, **extra
+        )
 
     def published(x: float) -> float:
         # The reason prints the value with two decimals; judging 1.9987 as "not 2" would read "2 人，未达到 2 人".
@@ -533,13 +476,13 @@ def _evaluate_goal(
     if latest_year >= target_year or span <= 0:  # no time left to project: judge the end point
         status = "deteriorating" if moved_wrong_way else "off_track"
         worse = "，且比基线更差" if moved_wrong_way else ""
-        body = f"{where}，未达到{target_text}（基线{baseline_text}，实际{_change_phrase(observed, mode, unit)}）{worse}"
+        body = f"{where}，未达到{target_text}（基线{baseline_text}，实际{change_phrase(observed, mode, unit)}）{worse}"
         return done(status, body, **pace)
 
     required = _annual_change(b_value, aim, span, mode)
     strict = goal.strict_low if good > 0 else goal.strict_high
     reach = ("超过" if good > 0 else "低于") if strict else "达到"
-    need = f"{where}，需{_change_phrase(required, mode, unit)} 才能在{target_year}年{reach} {format_quantity(aim, unit)}"
+    need = f"{where}，需{change_phrase(required, mode, unit)} 才能在{target_year}年{reach} {format_quantity(aim, unit)}"
     if abs(required) < 1e-12:  # strict bound equal to the baseline: no pace to compare with
         status = "deteriorating" if moved_wrong_way else "off_track"
         return done(status, f"{where}，须越过{target_text}，自基线{baseline_text}以来未越过", **pace)
@@ -553,7 +496,7 @@ def _evaluate_goal(
     else:
         status = "deteriorating"
     share = f"为所需进度的 {ratio * 100:.0f}%" if ratio >= 0 else "与所需方向相反"
-    body = f"{need}；实际{_change_phrase(observed, mode, unit)}（{share}）"
+    body = f"{need}；实际{change_phrase(observed, mode, unit)}（{share}）"
     return done(status, body, required_annual_change=required, progress_ratio=ratio, **pace)
 
 
@@ -585,7 +528,7 @@ def _evaluate_trend(
     reached = "achieved" if latest_year >= target_year else "on_track"
 
     def done(status: str, body: str, **extra: object) -> Evaluation:
-        text = _finish(target, "", _with_label(status, body))
+        text = finish_reason(target, "", _with_label(status, body))
         return Evaluation(status, text, **fields, **extra)
 
     if is_yesno:  # a milestone (实现, 建成, 全覆盖 as 是/否): done or not done
@@ -608,7 +551,7 @@ def _evaluate_trend(
     mode = _pick_mode(None, b_value, latest)
     observed = _annual_change(b_value, latest, latest_year - b_year, mode)
     move = (latest - b_value) / abs(b_value) if b_value else latest - b_value
-    trend = f"{goal_text}；{b_year}年 {format_quantity(b_value, unit)} → {where}（{_change_phrase(observed, mode, unit)}）"
+    trend = f"{goal_text}；{b_year}年 {format_quantity(b_value, unit)} → {where}（{change_phrase(observed, mode, unit)}）"
     pace = {"observed_annual_change": observed, "change_mode": mode}
     if hold and way not in ("up", "down"):  # 保持稳定 on a neutral indicator: stay within the approx band
         if abs(move) <= settings.approx_band + 1e-12:
