@@ -11,7 +11,6 @@ refused with the sheet and cell of each problem, and nothing is written.
 from __future__ import annotations
 
 import argparse
-import getpass
 import os
 from pathlib import Path
 
@@ -40,7 +39,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     imp.add_argument("file", type=Path, help="填好的报表（.xlsx）")
     imp.add_argument("--db", type=Path, help="数据库文件路径（默认：用户数据文件夹）")
     imp.add_argument("--apply", action="store_true", help="确认写入数据库（不加则只预览）")
-    imp.add_argument("--user", help="操作人姓名，记入审计记录（默认：系统登录名）")
+    imp.add_argument(
+        "--user", help="操作人姓名，记入审计记录（默认：程序设置中的当前用户姓名，未设置时为系统登录名）"
+    )
     imp.add_argument("--json", action="store_true", help="以 JSON 输出差异")
     imp.set_defaults(handler=run_import)
 
@@ -133,6 +134,7 @@ def _text(value) -> str:
 def run_import(args: argparse.Namespace) -> int:
     from desktop.ops.import_return import ReturnImportRefused, apply_return_import, read_return_file
     from desktop.ops.returns import ReturnError
+    from desktop.ops.users import current_user
 
     conn = open_db(args.db)
     try:
@@ -195,7 +197,8 @@ def run_import(args: argparse.Namespace) -> int:
             if not args.json:
                 out("以上为预览，未写入数据库。确认无误后加 --apply 写入。")
             return 0
-        user = args.user or os.environ.get("HEALTHDESK_USER") or getpass.getuser()
+        # The same name the window records (设置 → 当前用户姓名), unless one is given for this run.
+        user = args.user or os.environ.get("HEALTHDESK_USER") or current_user(conn)
         try:
             result = apply_return_import(conn, plan, user=user)
         except ReturnError as exc:

@@ -12,6 +12,7 @@ class OpChanges:
     plans: bool = False
     projects: bool = False
     returns: bool = False
+    settings: bool = False  # the program's settings (the user's name, the monitoring rules)
 
     def __or__(self, other: OpChanges) -> OpChanges:
         return OpChanges(**{k: getattr(self, k) or getattr(other, k) for k in self.__dataclass_fields__})

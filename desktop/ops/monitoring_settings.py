@@ -20,9 +20,10 @@ from desktop.store.db import atomic, get_setting, set_setting
 class MonitoringError(ValueError):
     """A request the data cannot answer (unknown plan or unit, bad setting); .message is Chinese."""
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, field: str | None = None) -> None:
         super().__init__(message)
         self.message = message
+        self.field = field  # the setting the message is about (approx_band …), when it is about one
 
 
 SETTING_KEYS = {
@@ -32,7 +33,8 @@ SETTING_KEYS = {
     "count_tolerance": "monitoring.count_tolerance",
     "direction_threshold": "monitoring.direction_threshold",
 }
-_SETTING_LIMITS = {
+# name → (lowest, highest, what it is called in messages); the settings dialog shows the same limits.
+SETTING_LIMITS = {
     "approx_band": (0.0, 0.5, "“左右”的允许偏差"),
     "on_track_ratio": (0.0, 2.0, "进展顺利的进度比"),
     "acceleration_ratio": (0.0, 2.0, "需加快的进度比"),
@@ -56,24 +58,33 @@ def load_status_settings(conn: sqlite3.Connection) -> StatusSettings:
             number = float(raw) if raw is not None else math.nan
         except ValueError:
             continue
-        low, high, _label = _SETTING_LIMITS[name]
+        low, high, _label = SETTING_LIMITS[name]
         if math.isfinite(number) and low <= number <= high:
             found[name] = number
     return replace(DEFAULT_SETTINGS, **found)
 
 
-def save_status_settings(conn: sqlite3.Connection, **values: float) -> OpChanges:
-    """Store progress-rule settings (approx_band=0.03 …) after checking them; all or nothing."""
-    current = load_status_settings(conn)
+def check_status_settings(current: StatusSettings, **values: float) -> StatusSettings:
+    """The settings `current` becomes with `values` (approx_band=0.03 …); MonitoringError (with .field) names
+    the first value that is out of its limits or breaks the order of the two progress ratios."""
     for name, value in values.items():
         if name not in SETTING_KEYS:
-            raise MonitoringError(f"未知的设置项“{name}”")
-        low, high, label = _SETTING_LIMITS[name]
+            raise MonitoringError(f"未知的设置项“{name}”", name)
+        low, high, label = SETTING_LIMITS[name]
         if not isinstance(value, int | float) or not math.isfinite(value) or not low <= value <= high:
-            raise MonitoringError(f"{label}应在 {low:g} 到 {high:g} 之间，现在是 {value!r}")
+            raise MonitoringError(f"{label}应在 {low:g} 到 {high:g} 之间，现在是 {value!r}", name)
     merged = replace(current, **values)
     if merged.acceleration_ratio > merged.on_track_ratio:
-        raise MonitoringError("“需加快”的进度比不能高于“进展顺利”的进度比")
+        # Name the ratio the caller changed; when both (or neither) changed, the lower one, “需加快”.
+        only_upper = "on_track_ratio" in values and "acceleration_ratio" not in values
+        field = "on_track_ratio" if only_upper else "acceleration_ratio"
+        raise MonitoringError("“需加快”的进度比不能高于“进展顺利”的进度比", field)
+    return merged
+
+
+def save_status_settings(conn: sqlite3.Connection, **values: float) -> OpChanges:
+    """Store progress-rule settings (approx_band=0.03 …) after checking them; all or nothing."""
+    check_status_settings(load_status_settings(conn), **values)
     with atomic(conn):
         for name, value in values.items():
             set_setting(conn, SETTING_KEYS[name], repr(float(value)))

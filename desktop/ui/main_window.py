@@ -161,6 +161,11 @@ class MainWindow(QMainWindow):
         self.backup_action = QAction(self.tr("备份与恢复(&B)…"), self)
         self.backup_action.triggered.connect(self.show_backups)
         file_menu.addAction(self.backup_action)
+        self.settings_action = QAction(self.tr("设置(&S)…"), self)
+        self.settings_action.setShortcut(QKeySequence("Ctrl+,"))
+        self.settings_action.setMenuRole(QAction.MenuRole.PreferencesRole)
+        self.settings_action.triggered.connect(self.show_settings)
+        file_menu.addAction(self.settings_action)
         file_menu.addSeparator()
         self.quit_action = QAction(self.tr("退出(&X)"), self)
         self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
@@ -300,6 +305,16 @@ class MainWindow(QMainWindow):
 
         dialog = RestoreDialog(self._db_path, self)
         dialog.restored.connect(lambda path: self.database_restored.emit(str(path)))
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+    def show_settings(self):
+        """文件 → 设置…: the user's name and the monitoring rules; a save refreshes every page."""
+        from desktop.ui.settings_dialog import SettingsDialog  # not needed to start: imported when asked for
+
+        dialog = SettingsDialog(self._conn, self)
+        dialog.data_changed.connect(self.data_changed)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
         return dialog

@@ -137,3 +137,22 @@ def test_listing_marks_expired_templates_and_names_a_broken_file(demo_path, tmp_
     assert "警告" in captured.err and "plan-monitoring.toml" in captured.err
     out = tmp_path / "still.xlsx"
     assert main([*_export_2024(demo_path), "--out", str(out)]) == 0 and out.exists()
+
+
+def test_import_return_records_the_name_set_in_the_program(demo_path, tmp_path, capsys, monkeypatch):
+    from desktop.ops.users import set_current_user
+
+    monkeypatch.delenv("HEALTHDESK_USER", raising=False)
+    conn = connect(demo_path)
+    set_current_user(conn, "王秀英")  # 设置 → 当前用户姓名, as the window stores it
+    conn.close()
+    out = tmp_path / "return.xlsx"
+    assert main([*_export_2024(demo_path), "--out", str(out)]) == 0
+    _type_beds(out, _value(demo_path) + 1)
+    capsys.readouterr()
+    assert main(["import-return", "--db", str(demo_path), str(out), "--apply"]) == 0
+    assert "操作人：王秀英" in capsys.readouterr().out
+    conn = connect(demo_path)
+    last = conn.execute("SELECT changed_by FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()[0]
+    conn.close()
+    assert last == "王秀英"

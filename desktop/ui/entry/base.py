@@ -8,7 +8,6 @@ carrying the OpChanges, which the main window hands to every page's refresh().
 
 from __future__ import annotations
 
-import getpass
 import sqlite3
 from collections.abc import Iterable
 from datetime import date
@@ -32,8 +31,8 @@ from desktop.ops.changes import OpChanges
 from desktop.ops.checks import CheckError, explain
 from desktop.ops.entry import CellKey
 from desktop.ops.forms import population_bases
+from desktop.ops.users import current_user
 from desktop.store import elements
-from desktop.store.db import get_setting
 from desktop.store.elements import DataSet, get_element_by_code
 from desktop.ui.entry import cells
 from desktop.ui.entry.cells import tr
@@ -50,17 +49,6 @@ _MESSAGE_STYLE = {True: "color: #a61b1b;", False: "color: #2b5b2b;"}
 _HINT_STYLE = "color: #6b6b6b;"
 # The problems beside the grid need room for a phrase per line, not a character or two.
 SIDE_MIN_CHARS = 26
-
-
-def default_user(conn: sqlite3.Connection) -> str:
-    """Who is keying: the name set in the program's settings, else the Windows login name."""
-    name = get_setting(conn, "user_name")
-    if name:
-        return name
-    try:
-        return getpass.getuser() or tr("未署名")
-    except (OSError, KeyError):  # no login name in the environment (a service account, a container)
-        return tr("未署名")
 
 
 def legend_widget() -> QWidget:
@@ -133,7 +121,7 @@ class EntryPageBase(QWidget):
         self._db_path = Path(db_path)
         self._runner = runner
         self._today = today
-        self.user_name = default_user(conn)
+        self.user_name = current_user(conn)  # who the audit rows name (设置 → 当前用户姓名)
         self.controller = EditController(conn, lambda: self.user_name, self)
         self.controller.saved.connect(self._on_saved)
         self.controller.refused.connect(self._on_refused)
@@ -265,6 +253,11 @@ class EntryPageBase(QWidget):
     @Slot(object)
     def refresh(self, changes: object | None = None) -> None:
         """Refill the pickers if units changed (or they are empty), and show the return(s) again."""
+        if getattr(changes, "settings", False):
+            # The name may have been changed in 设置: the next edit's audit row carries the new one.
+            self.user_name = current_user(self._conn)
+            if changes == OpChanges(settings=True):
+                return  # nothing the grid shows has changed
         if changes is None or getattr(changes, "org_units", False) or self._first_picker.count() == 0:
             self.fill_pickers()
         self.reload()

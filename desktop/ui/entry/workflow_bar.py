@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 from desktop.core.periods import parse_period
 from desktop.ops import workflow as ops_workflow
 from desktop.ops.changes import OpChanges
+from desktop.ops.users import stored_user_name
 from desktop.store import workflow as store_workflow
 from desktop.store.workflow import ReturnState
 from desktop.ui.entry.cells import tr
@@ -129,6 +130,10 @@ class ReturnActionsBar(QWidget):
         }[action])  # fmt: skip
         first = targets[0]
         name = store_workflow.last_actor(self._conn, first.org_unit_id, action) or ""
+        if action == "submit":
+            # The 填表人 is whoever presses 提交: the name set in 设置 (never the login name, which would be
+            # printed in the footer), else the unit's last 填表人.
+            name = stored_user_name(self._conn) or name
         phone = None
         if action == "submit":
             phone = (

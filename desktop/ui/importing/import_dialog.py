@@ -42,8 +42,8 @@ from desktop.ops.import_values import (
     apply_import,
     preview_import,
 )
+from desktop.ops.users import current_user
 from desktop.store import orgunits
-from desktop.ui.entry.base import default_user
 from desktop.ui.importing.import_models import (
     FieldRole,
     ImportChangesModel,
@@ -105,7 +105,7 @@ class ImportDialog(QDialog):
         self._runner = runner
         # The name the entry screens record (the program's setting, else the login), so an import's audit
         # rows carry the same name as the clerk's own edits.
-        self._user = user or default_user(conn)
+        self._user = user or current_user(conn)
         self._locale = chinese_locale()
         self._path: Path | None = None
         self.preview: ImportPreview | None = None

@@ -8,7 +8,6 @@ past its 有效期至 still exports, under a warning. Follows the page contract 
 
 from __future__ import annotations
 
-import getpass
 import sqlite3
 from datetime import date
 from pathlib import Path
@@ -51,7 +50,7 @@ from desktop.ops.returns import (
     period_choices,
     set_template_identity,
 )
-from desktop.store.db import get_setting
+from desktop.ops.users import current_user
 from desktop.store.orgunits import OrgUnit, list_org_units
 from desktop.ui.delegates import PaddedItemDelegate
 from desktop.ui.pickers import (
@@ -537,7 +536,7 @@ class ReturnsPage(QWidget):
 
     def current_user(self) -> str:
         """Who is named in the audit trail: the name set in the program (setting user_name), else the login."""
-        return get_setting(self._conn, "user_name") or getpass.getuser()
+        return current_user(self._conn)
 
     def _action_failed(self, error: BaseException) -> None:
         if not isinstance(error, ReturnError):
