@@ -241,6 +241,11 @@ class MainWindow(QMainWindow):
 
     def _refresh_frame(self, changes: object | None) -> None:
         """The window's own parts: demo banner, org tree, title and status bar."""
+        if changes is not None and not (
+            getattr(changes, "org_units", False) or getattr(changes, "plans", False)
+        ):
+            # Saving a value (every edit a clerk makes) changes nothing shown here; skip the queries.
+            return
         self._demo = get_setting(self._conn, "demo") == "1"
         if changes is None or getattr(changes, "org_units", False):
             units = list_org_units(self._conn)

@@ -151,6 +151,17 @@ def test_data_changed_refreshes_the_views(window, sample_db):
     assert "规划 3 个" in window.counts_label.text()
 
 
+def test_a_value_edit_leaves_the_frame_alone_a_plan_change_updates_it(window, sample_db):
+    from desktop.ops.changes import OpChanges
+
+    with atomic(sample_db):
+        plans.insert_plan(sample_db, code="another", title="又一规划", level="city")
+    window.data_changed.emit(OpChanges(values=True))  # what every saved edit emits
+    assert "规划 2 个" in window.counts_label.text()
+    window.data_changed.emit(OpChanges(plans=True))
+    assert "规划 3 个" in window.counts_label.text()
+
+
 def test_set_database_switches_files(window, plain_db_path):
     conn = connect(plain_db_path)
     try:
