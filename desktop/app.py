@@ -16,13 +16,13 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Mapping
-from logging.handlers import RotatingFileHandler
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
 from desktop import APP_NAME, APP_NAME_ZH, APP_SHORT_NAME_ZH, __version__
 from desktop.core import paths
+from desktop.core.logs import setup_file_log
 
 if TYPE_CHECKING:
     import sqlite3
@@ -33,8 +33,6 @@ if TYPE_CHECKING:
 log = logging.getLogger("desktop.app")
 
 LOG_FILE_NAME = "healthdesk.log"
-LOG_MAX_BYTES = 1_000_000
-LOG_BACKUPS = 5
 PROBE_ENV = "HEALTHDESK_STARTUP_PROBE"
 EXIT_OK, EXIT_ERROR, EXIT_NO_DISPLAY = 0, 1, 2
 
@@ -129,24 +127,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def setup_logging(directory: Path | None = None) -> Path | None:
     """Log to a rotating file in the user's log folder. Returns its path, or None if it cannot be written."""
-    directory = directory or paths.log_dir()
-    path = directory / LOG_FILE_NAME
-    root = logging.getLogger()
-    if any(getattr(h, "baseFilename", None) == str(path) for h in root.handlers):
-        return path
-    try:
-        directory.mkdir(parents=True, exist_ok=True)
-        handler = RotatingFileHandler(path, maxBytes=LOG_MAX_BYTES, backupCount=LOG_BACKUPS, encoding="utf-8")
-    except OSError:
-        # Without any handler, logging's last resort prints log.exception's traceback to stderr — the one
-        # thing a user must never see. The errors are still reported, in one line or a dialog.
-        if not root.handlers:
-            root.addHandler(logging.NullHandler())
-        return None
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(threadName)s %(name)s: %(message)s"))
-    root.addHandler(handler)
-    root.setLevel(logging.INFO)
-    return path
+    return setup_file_log(LOG_FILE_NAME, directory)
 
 
 def lock_file_path(db_path: Path) -> Path:

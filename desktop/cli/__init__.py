@@ -20,6 +20,7 @@ from desktop import APP_NAME_ZH, __version__
 from desktop.cli import init_cmd, plans_cmd, progress_cmd, returns_cmd, targets_cmd
 from desktop.cli.common import UserError, err, use_chinese_argparse
 from desktop.core import paths
+from desktop.core.logs import setup_file_log
 
 log = logging.getLogger(__name__)
 
@@ -108,15 +109,5 @@ def _ensure_streams() -> None:
 
 
 def _log_to_file() -> Path | None:
-    """Send the log to healthdesk-cli.log; None if it cannot be written (the data folder is read-only)."""
-    log_file = paths.log_dir() / "healthdesk-cli.log"
-    try:
-        log_file.parent.mkdir(parents=True, exist_ok=True)
-        handler: logging.Handler = logging.FileHandler(log_file, encoding="utf-8")
-    except OSError:
-        # A handler must exist, or logging's last resort prints the traceback on stderr.
-        logging.getLogger().addHandler(logging.NullHandler())
-        return None
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    logging.getLogger().addHandler(handler)
-    return log_file
+    """Send the log to healthdesk-cli.log (rotating); None if it cannot be written (a read-only data folder)."""
+    return setup_file_log("healthdesk-cli.log")
